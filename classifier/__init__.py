@@ -1,0 +1,18 @@
+"""thb-classifier: which article of the Kyrgyz Criminal Code the facts of a case make out.
+
+from classifier import classify
+findings = classify({"case_id": "X", "victims": [...], ...})
+findings.primary, findings.model_dump(mode="json")
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .engine import classify
+from .models import FactPattern, Findings
+
+try:
+    __version__ = version("thb-classifier")
+except PackageNotFoundError:  # running from a source tree
+    __version__ = "0.0.0+source"
+
+__all__ = ["classify", "FactPattern", "Findings", "__version__"]

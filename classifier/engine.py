@@ -1,0 +1,558 @@
+"""Facts in, justified findings out.
+
+The rule base decides, per analysis unit, which elements are met, which parts and items are
+made out, and which role-deciding facts hold (contested, displaced, absorbed, concurrent).
+This module runs it (durable-rules through `facade.py`, or the oracle) and assembles the
+findings: it keeps its own justification log (every firing, with its rule, citation, readings
+and fact paths), picks the primary qualification from the collected firings by the cited
+priority rules of LAW.md section 5 — never by rule firing order — and derives
+misclassification, prosecution and non-punishment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import oracle
+from .compiler import Cond, Program, Rule, article_logic, programs
+from .models import (
+    ArticleRef,
+    Element,
+    FactPattern,
+    Findings,
+    HistoricalEquivalent,
+    Law,
+    MissingFact,
+    NonPunishment,
+    Qualification,
+)
+from .ruledata import Article, Part, catalogue, edition, law_by_date, logic_files, readings
+from .units import CC2021_IN_FORCE, Unit, build_units
+
+TRAFFICKING = ("166", "167")
+
+
+def backend_name() -> str:
+    return os.environ.get("THB_BACKEND", "durable")
+
+
+def _run(pname: str, units: list[set[str]], backend: str | None) -> list[list[str]]:
+    progs = programs()
+    if (backend or backend_name()) == "oracle":
+        return oracle.run(pname, progs[pname], progs, units)
+    from . import facade
+
+    return facade.run(pname, progs[pname], progs, units)
+
+
+# --------------------------------------------------------------------------- justification log
+@dataclass
+class Support:
+    readings: frozenset[str]
+    paths: tuple[str, ...]
+    rule: Rule | None
+
+
+class Derivation:
+    """The atoms of one unit after the rules ran, and for each the best-supported derivation:
+    the one resting on the fewest readings (a reading is only reported when it decided)."""
+
+    def __init__(self, prog: Program, base: set[str], paths: dict[str, list[str]], fired: list[str]):
+        self.atoms = set(base)
+        self.best: dict[str, Support] = {a: Support(frozenset(), tuple(paths.get(a, ())), None) for a in base}
+        self.fired = fired
+        for rid in fired:  # both backends report firings stratum by stratum
+            r = prog.rules[rid]
+            self.atoms.update(r.then)
+        for rid in fired:
+            r = prog.rules[rid]
+            rd, ps = self.cond_support(r.when)
+            s = Support(frozenset(r.readings) | rd, ps, r)
+            for a in r.then:  # a stated atom (no readings) is never displaced
+                cur = self.best.get(a)
+                if cur is None or len(s.readings) < len(cur.readings):
+                    self.best[a] = s
+
+    def cond_support(self, c: Cond) -> tuple[frozenset[str], tuple[str, ...]]:
+        op, arg = c
+        if op == "atom":
+            s = self.best.get(arg)  # type: ignore[arg-type]
+            return (s.readings, s.paths) if s else (frozenset(), ())
+        if op == "not":
+            return frozenset(), ()
+        if op == "all":
+            rd: frozenset[str] = frozenset()
+            ps: list[str] = []
+            for sub in arg:  # type: ignore[union-attr]
+                r2, p2 = self.cond_support(sub)  # type: ignore[arg-type]
+                rd |= r2
+                ps += [p for p in p2 if p not in ps]
+            return rd, tuple(ps)
+        options = [self.cond_support(sub) for sub in arg if _holds(sub, self.atoms)]  # type: ignore[union-attr, arg-type]
+        if not options:
+            return frozenset(), ()
+        return min(options, key=lambda o: len(o[0]))
+
+    def support(self, atom: str) -> Support:
+        return self.best.get(atom) or Support(frozenset(), (), None)
+
+
+def _holds(c: Cond, atoms: set[str]) -> bool:
+    from .compiler import evaluate
+
+    return evaluate(c, atoms)
+
+
+# --------------------------------------------------------------------------- per-unit findings
+@dataclass
+class Finding:
+    article: str
+    part: int | None
+    items: list[int]
+    role: str | None  # None = made out, role decided by ranking
+    reason: str
+    offenders: list[str]
+    victims: list[str]
+    readings: set[str]
+    elements: list[Element]
+    unit: Unit
+    role_rule: Rule | None = None
+    by: str | None = None
+    extra_sources: list[str] = field(default_factory=list)
+
+    @property
+    def part_data(self) -> Part:
+        return catalogue()[self.article].parts[self.part]
+
+    @property
+    def key(self) -> tuple:
+        return (self.article, self.part, self.role)
+
+
+def _ref(article: str, part: int | None, item: int | None = None) -> str:
+    s = f"CC art. {article}"
+    if part is not None:
+        s += f" part {part}"
+    if item is not None:
+        s += f" item {item}"
+    return s
+
+
+def _label(article: str, part: int | None) -> str:
+    return f"{article}({part})" if part is not None else article
+
+
+def _seriousness(article: str, part: int | None) -> tuple[float, float]:
+    p = catalogue()[article].parts[part]
+    return (p.max_years, p.min_years)
+
+
+def _parts_made(d: Derivation, art: str) -> list[int | None]:
+    out = []
+    for a in d.atoms:
+        if a.startswith(f"{art}.core.") and a[len(art) + 6 :].isdigit():
+            n = int(a.rsplit(".", 1)[1])
+            out.append(n or None)
+    return out
+
+
+def _chosen_part(d: Derivation, art: str) -> int | None:
+    parts = _parts_made(d, art)
+    return max(parts, key=lambda p: (*_seriousness(art, p), p or 0))
+
+
+def _items(d: Derivation, art: str, part: int | None) -> list[tuple[int, int]]:
+    out = []
+    for a in d.atoms:
+        bits = a.split(".")
+        if len(bits) == 4 and bits[0] == art and bits[1] == "item":
+            out.append((int(bits[2]), int(bits[3])))
+    return sorted(out)
+
+
+def _elements(d: Derivation, art: str, unit: Unit, fp: FactPattern) -> tuple[list[Element], set[str]]:
+    logic = article_logic()[art]
+    cat = catalogue()[art]
+    out: list[Element] = []
+    used: set[str] = set()
+    for name, meta in (logic.get("elements") or {}).items():
+        if name == "capacity":
+            out.append(_capacity_element(d, art, unit, meta, cat))
+            continue
+        status, atom = "unknown", None
+        for st in ("met", "not_required", "not_met"):
+            if f"{art}.{name}.{st}" in d.atoms:
+                status, atom = st, f"{art}.{name}.{st}"
+                break
+        if atom:
+            s = d.support(atom)
+            rd = sorted(s.readings)
+            used |= s.readings
+            out.append(
+                Element(
+                    element=name,
+                    status=status,
+                    facts=list(s.paths) or [_field_for(name)],
+                    reason=s.rule.says if s.rule else meta["label"],
+                    source=s.rule.provision if s.rule else meta["source"],
+                    interpretation=bool(rd),
+                    readings=rd,
+                )
+            )
+        else:
+            out.append(
+                Element(
+                    element=name,
+                    status="unknown",
+                    facts=[_field_for(name)],
+                    reason=f"not established: {meta['label']}",
+                    source=meta["source"],
+                )
+            )
+    for p, i in _items(d, art, None):
+        s = d.support(f"{art}.item.{p}.{i}")
+        rd = sorted(s.readings)
+        text = catalogue()[art].parts.get(p).items.get(i) if catalogue()[art].parts.get(p) else None
+        out.append(
+            Element(
+                element=f"part {p} item {i}",
+                status="met",
+                facts=list(s.paths),
+                reason=text or (s.rule.says if s.rule else ""),
+                source=_ref(art, p, i),
+                interpretation=bool(rd),
+                readings=rd,
+            )
+        )
+    return out, used
+
+
+def _field_for(element: str) -> str:
+    return {"act": "acts", "means": "means", "purpose": "purposes", "age": "victims"}.get(element, "circumstances")
+
+
+def _capacity_element(d: Derivation, art: str, unit: Unit, meta: dict, cat: Article) -> Element:
+    o = unit.offender
+    cap = cat.capacity_age
+    if o is None:
+        return Element(
+            element="capacity",
+            status="unknown",
+            facts=["offenders"],
+            reason=f"no offender is identified; liability for art. {art} starts at {cap}",
+            source=meta["source"],
+        )
+    path = f"offenders[{o.id}].age"
+    if o.age is None:
+        return Element(
+            element="capacity",
+            status="met",
+            facts=[path],
+            reason=f"{o.id}'s age is not stated; capacity (from {cap}) is assumed — establish it",
+            source=meta["source"],
+        )
+    met = f"{art}.capacity.met" in d.atoms
+    return Element(
+        element="capacity",
+        status="met" if met else "not_met",
+        facts=[path],
+        reason=f"{o.id} was {o.age}; liability for art. {art} starts at {cap}",
+        source=meta["source"],
+    )
+
+
+def _role_rules(d: Derivation, art: str, kind: str) -> list[tuple[str, Rule]]:
+    """Role atoms `art.<kind>.<by>` established in this unit, with the rule that did it."""
+    out = []
+    for a in sorted(d.atoms):
+        bits = a.split(".", 2)
+        if len(bits) == 3 and bits[0] == art and bits[1] == kind:
+            s = d.support(a)
+            if s.rule:
+                out.append((bits[2], s.rule))
+    return out
+
+
+def _unit_findings(unit: Unit, d: Derivation, fp: FactPattern) -> list[Finding]:
+    made: dict[str, int | None] = {}
+    logic = article_logic()
+    for art in logic:
+        if f"{art}.core" in d.atoms:
+            made[art] = _chosen_part(d, art)
+    traf = "167" if "167.made" in d.atoms and "167.alternative" not in d.atoms else "166"
+    out = []
+    for art, part in made.items():
+        elements, used = _elements(d, art, unit, fp)
+        core = d.support(f"{art}.core.{part or 0}")
+        rd = set(core.readings) | used
+        items = [i for p, i in _items(d, art, part) if p == part]
+        f = Finding(
+            article=art,
+            part=part,
+            items=items,
+            role=None,
+            reason=core.rule.says if core.rule else "",
+            offenders=[unit.offender.id] if unit.offender else [],
+            victims=[v.id for v in unit.victims],
+            readings=rd,
+            elements=elements,
+            unit=unit,
+        )
+        _assign_role(f, d, made, traf)
+        out.append(f)
+    for f in out:  # the special norm carries the reading that made it prevail
+        if f.role == "competing" and f.role_rule:
+            for g in out:
+                if g.article == f.by:
+                    g.readings |= set(f.role_rule.readings)
+    return out
+
+
+def _assign_role(f: Finding, d: Derivation, made: dict[str, int | None], traf: str) -> None:
+    art, o = f.article, f.unit.offender
+    cat = catalogue()
+    if f"{art}.capacity.met" not in d.atoms:
+        f.role = "excluded"
+        age = o.age if o else None
+        f.reason = (
+            f"{o.id if o else 'the offender'} was {age} at the offence date, under {cat[art].capacity_age}, "
+            f"the age of liability for art. {art} (CC art. 28)"
+        )
+        return
+    displaced = _role_rules(d, art, "displaced_by")
+    if displaced:
+        by, rule = displaced[0]
+        f.role, f.role_rule, f.by = "competing", rule, by
+        f.readings |= set(rule.readings)
+        mine, theirs = f.part_data, cat[by].parts[made[by]]
+        f.reason = (
+            f"made out but displaced by art. {by} ({rule.says.rstrip('.')}; CC art. 22): "
+            f"{_label(art, f.part)} carries {mine.penalty.text}, {_label(by, made[by])} carries {theirs.penalty.text}"
+        )
+        return
+    if f"{art}.alternative" in d.atoms:
+        s = d.support(f"{art}.alternative")
+        f.role, f.role_rule = "alternative", s.rule
+        f.readings |= set(s.readings)
+        f.reason = f"contested: {s.rule.says if s.rule else ''}"
+        return
+    for kind in ("absorbed_by", "concurrent_with"):
+        for by, rule in _role_rules(d, art, kind):
+            target = traf if by == "traf" else by
+            if target not in made:
+                continue
+            f.readings |= set(rule.readings)
+            f.role_rule = rule
+            if kind == "absorbed_by":
+                ok, why = _check(rule.check, f, target, made, d)
+                if ok:
+                    f.role = "excluded"
+                    f.reason = (
+                        f"absorbed by art. {target} as a component of the more complete norm (CC art. 22 part 3): {rule.says}"
+                    )
+                else:
+                    f.role = "concurrent"
+                    f.reason = f"a further crime alongside art. {target} (CC art. 21): {why}"
+            else:
+                f.role = "concurrent"
+                f.reason = f"a further crime alongside art. {target}: {rule.says}"
+            return
+
+
+def _check(check: Any, f: Finding, target: str, made: dict[str, int | None], d: Derivation) -> tuple[bool, str]:
+    if not check:
+        return True, ""
+    tpart = made[target]
+    if check == "max_not_below":
+        tmax = catalogue()[target].parts[tpart].max_years
+        fmax = f.part_data.max_years
+        if tmax >= fmax:
+            return True, ""
+        return False, (
+            f"not absorbed: {_label(target, tpart)} carries at most {tmax:g} years, less than "
+            f"{_label(f.article, f.part)} ({fmax:g}); art. 22(3) needs the whole to carry at least the part's penalty"
+        )
+    if isinstance(check, dict) and "item" in check:
+        want = check["item"]  # like "166(2)5"
+        art, rest = want.split("(")
+        p, i = rest.split(")")
+        if tpart == int(p) and int(i) in [i2 for p2, i2 in _items(d, art, tpart) if p2 == tpart]:
+            return True, ""
+        return False, f"not absorbed: the trafficking qualification does not carry item {i} of part {p} (border movement)"
+    raise ValueError(f"unknown check {check!r}")
+
+
+# --------------------------------------------------------------------------- case assembly
+def _merge(findings: list[Finding]) -> list[Finding]:
+    merged: dict[tuple, Finding] = {}
+    for f in findings:
+        k = f.key
+        if k in merged:
+            m = merged[k]
+            m.offenders += [o for o in f.offenders if o not in m.offenders]
+            m.victims += [v for v in f.victims if v not in m.victims]
+            m.items = sorted(set(m.items) | set(f.items))
+            m.readings |= f.readings
+            names = {e.element for e in m.elements}
+            m.elements += [e for e in f.elements if e.element not in names]
+        else:
+            merged[k] = f
+    return list(merged.values())
+
+
+def _rank(findings: list[Finding]) -> None:
+    cands = [f for f in findings if f.role in (None, "concurrent")]
+    if not cands:
+        return
+
+    def key(f: Finding) -> tuple:
+        return (f.article in TRAFFICKING, *_seriousness(f.article, f.part), f.article == "167")
+
+    best = max(cands, key=key)
+    others = [f for f in cands if f is not best]
+    if best.article in TRAFFICKING and any(f.article not in TRAFFICKING for f in others):
+        best.readings.add("R-TRAFFICKING-FIRST")
+    lead = _label(best.article, best.part)
+    best.role = "primary"
+    for f in others:
+        if f.role is None:
+            f.role = "concurrent"
+            who = []
+            if f.victims != best.victims:
+                who.append("victims " + ", ".join(f.victims) if f.victims else "")
+            if f.offenders != best.offenders:
+                who.append("offenders " + ", ".join(f.offenders))
+            scope = f" (against {'; '.join(w for w in who if w)})" if any(who) else ""
+            f.reason = f"also made out{scope}; charged alongside the primary {lead} (CC art. 21): {f.reason}"
+
+
+def _historical(article: str, d: dt.date | None) -> HistoricalEquivalent | None:
+    if d is None or d >= CC2021_IN_FORCE:
+        return None
+    for period in law_by_date()["periods"]:
+        lo, hi = period.get("from"), period.get("to")
+        if (lo is None or d >= lo) and (hi is None or d <= hi):
+            eq = (period.get("equivalents") or {}).get(article)
+            if eq:
+                return HistoricalEquivalent(
+                    instrument=period["code"]["instrument"], article=str(eq), source_quality=period["source_quality"]
+                )
+            other = (period.get("equivalents_other") or {}).get(article)
+            if other:
+                return HistoricalEquivalent(
+                    instrument=other["instrument"], article=str(other["article"]), source_quality=period["source_quality"]
+                )
+    return None
+
+
+def _mode(gravity: str | None) -> str | None:
+    if gravity in ("minor", "less_grave"):
+        return "private_public"
+    if gravity in ("grave", "especially_grave"):
+        return "public"
+    return None
+
+
+def _to_model(f: Finding, fp: FactPattern) -> Qualification:
+    art = catalogue()[f.article]
+    p = f.part_data
+    readings_ = set(f.readings)
+    if fp.offence_date and fp.offence_date < CC2021_IN_FORCE:
+        readings_.add("R-RETRO")
+    rd = sorted(readings_)
+    sources = [_ref(f.article, f.part)] + [_ref(f.article, f.part, i) for i in f.items]
+    if f.role_rule:
+        sources.append(f.role_rule.provision)
+    gravity = p.gravity if p.gravity in ("minor", "less_grave", "grave", "especially_grave") else None
+    return Qualification(
+        instrument=art.instrument,
+        article=f.article,
+        part=f.part,
+        items=sorted(f.items),
+        title=art.title,
+        role=f.role or "primary",
+        reason=f.reason,
+        offenders=f.offenders,
+        victims=f.victims,
+        gravity=gravity,
+        prosecution=_mode(gravity),
+        penalty=p.penalty.text,
+        interpretation=bool(rd),
+        readings=rd,
+        historical_equivalent=_historical(f.article, fp.offence_date),
+        elements=f.elements,
+        sources=list(dict.fromkeys(sources)),
+        verified=art.verified,
+    )
+
+
+ROLE_ORDER = {"primary": 0, "concurrent": 1, "alternative": 2, "competing": 3, "excluded": 4}
+
+
+def _qualify(
+    fp: FactPattern, backend: str | None, unknown_as_child: bool = False
+) -> tuple[list[Finding], list[tuple[Unit, Derivation]]]:
+    units = build_units(fp, unknown_as_child)
+    prog = programs()["qualification"]
+    fired = _run("qualification", [u.atoms for u in units], backend)
+    derived = [(u, Derivation(prog, u.atoms, u.paths, f)) for u, f in zip(units, fired, strict=True)]
+    findings: list[Finding] = []
+    for u, d in derived:
+        findings += _unit_findings(u, d, fp)
+    findings = _merge(findings)
+    _rank(findings)
+    findings.sort(key=lambda f: (ROLE_ORDER[f.role or "primary"], -_seriousness(f.article, f.part)[0], f.article))
+    return findings, derived
+
+
+def classify(facts: FactPattern | dict[str, Any], backend: str | None = None) -> Findings:
+    """Classify one fact pattern. Takes a dict (FACTS.md v1) or a `FactPattern`; returns `Findings`."""
+    from .consequences import assemble
+
+    fp = facts if isinstance(facts, FactPattern) else FactPattern.model_validate(facts)
+    findings, derived = _qualify(fp, backend)
+    quals = [_to_model(f, fp) for f in findings]
+    extra_missing: list[MissingFact] = []
+    extra_warnings: list[str] = []
+    _age_branches(fp, backend, quals, extra_missing, extra_warnings)
+    return assemble(fp, quals, derived, backend, extra_missing, extra_warnings)
+
+
+def _summary(quals: list[Qualification]) -> str:
+    prim = next((q for q in quals if q.role == "primary"), None)
+    return _label(prim.article, prim.part) if prim else "none"
+
+
+def _age_branches(
+    fp: FactPattern, backend: str | None, quals: list[Qualification], missing: list[MissingFact], warnings: list[str]
+) -> None:
+    """A victim's age not stated: analyse the child branch too and report where it differs."""
+    unknown = [v for v in fp.victims if fp.victim_age(v) is None]
+    if not unknown:
+        return
+    alt, _ = _qualify(fp, backend, unknown_as_child=True)
+    alt_q = [_to_model(f, fp) for f in alt]
+    ids = ", ".join(v.id for v in unknown)
+    if _summary(alt_q) != _summary(quals) or {(q.article, q.role) for q in alt_q} != {(q.article, q.role) for q in quals}:
+        warnings.append(
+            f"The age of {ids} is not stated, so the victim is not established to be a child and was analysed as an adult "
+            f"(primary: {_summary(quals)}). If under 18 at the offence date, the primary would be {_summary(alt_q)}."
+        )
+        for v in unknown:
+            missing.append(
+                MissingFact(
+                    affects=["CC art. 166", "CC art. 167"],
+                    fact=f"victims[{v.id}].age",
+                    question=f"How old was {v.id} at the offence date? Under 18 the answer becomes {_summary(alt_q)} (CC appendix 1 item 9).",
+                )
+            )
+
+
+def rule_count() -> dict[str, int]:
+    return {name: len(p.rules) for name, p in programs().items()}
+
+
+__all__ = ["classify", "rule_count", "readings", "edition", "logic_files", "Law", "NonPunishment", "ArticleRef"]

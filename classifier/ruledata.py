@@ -1,0 +1,175 @@
+"""Loading the legal rule base (`rules/`) — the data a lawyer reviews.
+
+Everything the engine knows about the law is read from the YAML files under `rules/`:
+the vocabulary of fact patterns, the article catalogue (parts, items, penalties, gravity),
+the derivation rules, the readings, and the law-by-date table. This module only reads and
+checks their shape; `compiler.py` turns the rules into durable-rules rulesets.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+GRAVITY_ORDER = ["minor", "less_grave", "grave", "especially_grave"]
+
+
+def rules_dir() -> Path:
+    """Where the rule base lives: `THB_RULES` if set, else the copy shipped in the package."""
+    env = os.environ.get("THB_RULES")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    packaged = here / "rules"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "rules"
+
+
+def _load(name: str) -> Any:
+    path = rules_dir() / name
+    with open(path, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@functools.cache
+def vocabulary() -> dict[str, Any]:
+    return _load("vocabulary.yaml")
+
+
+def values(kind: str) -> list[str]:
+    return list(vocabulary()[kind].keys())
+
+
+@dataclass(frozen=True)
+class Penalty:
+    text: str
+    min_years: float | None
+    max_years: float | None
+    additional: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Part:
+    article: str
+    part: int | None
+    statement: str
+    items: dict[int, str]
+    penalty: Penalty
+    gravity: str
+    line: int | None = None
+    note: str | None = None
+
+    @property
+    def max_years(self) -> float:
+        return self.penalty.max_years or 0.0
+
+    @property
+    def min_years(self) -> float:
+        return self.penalty.min_years or 0.0
+
+
+@dataclass(frozen=True)
+class Article:
+    article: str
+    instrument: str
+    title: str
+    title_ru: str
+    capacity_age: int
+    summary: str
+    verified: bool
+    parts: dict[int | None, Part]
+    line: int | None = None
+    notes: tuple[dict, ...] = ()
+    raw: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def part(self, n: int | None) -> Part | None:
+        return self.parts.get(n)
+
+
+@functools.cache
+def catalogue() -> dict[str, Article]:
+    """The article catalogue, keyed by article number (CC 2021)."""
+    data = _load("articles.yaml")
+    out: dict[str, Article] = {}
+    for a in data["articles"]:
+        parts: dict[int | None, Part] = {}
+        for p in a.get("parts") or []:
+            pen = p.get("penalty") or {}
+            parts[p.get("part")] = Part(
+                article=str(a["article"]),
+                part=p.get("part"),
+                statement=p.get("statement", ""),
+                items={int(i["item"]): i["statement"] for i in p.get("items") or []},
+                penalty=Penalty(
+                    text=pen.get("text", "unverified"),
+                    min_years=pen.get("min_years"),
+                    max_years=pen.get("max_years"),
+                    additional=tuple(pen.get("additional") or ()),
+                ),
+                gravity=p.get("gravity", "unknown"),
+                line=p.get("line"),
+                note=p.get("note"),
+            )
+        out[str(a["article"])] = Article(
+            article=str(a["article"]),
+            instrument=a.get("instrument", "CC"),
+            title=a["title"],
+            title_ru=a.get("title_ru", ""),
+            capacity_age=int(a.get("capacity_age") or 16),
+            summary=a.get("summary", ""),
+            verified=bool(a.get("verified", True)),
+            parts=parts,
+            line=a.get("line"),
+            notes=tuple(a.get("notes") or ()),
+            raw=a,
+        )
+    return out
+
+
+@functools.cache
+def edition() -> dict[str, Any]:
+    return _load("articles.yaml")["edition"]
+
+
+@functools.cache
+def readings() -> dict[str, dict[str, Any]]:
+    return {r["id"]: r for r in _load("readings.yaml")["readings"]}
+
+
+@functools.cache
+def law_by_date() -> dict[str, Any]:
+    return _load("law-by-date.yaml")
+
+
+@functools.cache
+def consequences() -> dict[str, Any]:
+    return _load("consequences.yaml")
+
+
+@functools.cache
+def logic_files() -> dict[str, dict[str, Any]]:
+    """Every derivation-rule file under `rules/articles/` and `rules/*.rules.yaml`, by name."""
+    root = rules_dir()
+    files = sorted((root / "articles").glob("*.yaml")) + sorted(root.glob("*.rules.yaml"))
+    out = {}
+    for f in files:
+        with open(f, encoding="utf-8") as fh:
+            out[f.relative_to(root).as_posix()] = yaml.safe_load(fh)
+    return out
+
+
+def gravity_for(max_years: float | None) -> str:
+    """CC art. 19 part 2: the category follows the maximum imprisonment of the sanction."""
+    if not max_years:
+        return "minor"
+    if max_years <= 5:
+        return "less_grave"
+    if max_years <= 10:
+        return "grave"
+    return "especially_grave"
