@@ -64,10 +64,10 @@ class Rule:
     check: Any = None
     origin: str = ""
     generated: bool = False
+    reads: frozenset[str] = frozenset()
 
-    @property
-    def reads(self) -> frozenset[str]:
-        return frozenset(atoms_of(self.when))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reads", frozenset(atoms_of(self.when)))
 
 
 @dataclass(frozen=True)
@@ -75,12 +75,13 @@ class Program:
     name: str
     strata: tuple[tuple[Rule, ...], ...]
     rules: dict[str, Rule]
+    reads: tuple[frozenset[str], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reads", tuple(frozenset().union(*(r.reads for r in s)) for s in self.strata))
 
     def stratum_reads(self, i: int) -> frozenset[str]:
-        out: set[str] = set()
-        for r in self.strata[i]:
-            out |= r.reads
-        return frozenset(out)
+        return self.reads[i]
 
 
 def parse_cond(raw: Any, where: str) -> Cond:

@@ -154,9 +154,9 @@ def _law_notes(
 
 
 def _open_question(qid: str) -> str:
-    from .ruledata import _load
+    from .ruledata import open_questions
 
-    return next(q["text"] for q in _load("readings.yaml")["open_questions"] if q["id"] == qid)
+    return open_questions()[qid]
 
 
 # --------------------------------------------------------------------------- victim status

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,13 +40,36 @@ def backend_name() -> str:
     return os.environ.get("THB_BACKEND", "durable")
 
 
-def _run(pname: str, units: list[set[str]], backend: str | None) -> list[list[str]]:
-    progs = programs()
-    if (backend or backend_name()) == "oracle":
-        return oracle.run(pname, progs[pname], progs, units)
-    from . import facade
+_MEMO: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
+MEMO_SIZE = int(os.environ.get("THB_MEMO", "4096"))
 
-    return facade.run(pname, progs[pname], progs, units)
+
+def _run(pname: str, units: list[set[str]], backend: str | None) -> list[list[str]]:
+    """Run a program over units. Rule evaluation is a pure function of a unit's atoms, so the
+    result is memoised per (backend, program, atoms) in a bounded LRU (`THB_MEMO=0` disables
+    it): audit batches repeat the same fact shapes over and over."""
+    be = backend or backend_name()
+    keys = [(be, pname, frozenset(u)) for u in units]
+    todo = [i for i, k in enumerate(keys) if k not in _MEMO]
+    if todo:
+        progs = programs()
+        sub = [units[i] for i in todo]
+        if be == "oracle":
+            fresh = oracle.run(pname, progs[pname], progs, sub)
+        else:
+            from . import facade
+
+            fresh = facade.run(pname, progs[pname], progs, sub)
+        for i, fr in zip(todo, fresh, strict=True):
+            _MEMO[keys[i]] = tuple(fr)
+    out = []
+    for k in keys:
+        fr = _MEMO[k] if k in _MEMO else ()
+        _MEMO.move_to_end(k)
+        out.append(list(fr))
+    while len(_MEMO) > MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return out
 
 
 # --------------------------------------------------------------------------- justification log
@@ -62,6 +86,7 @@ class Derivation:
 
     def __init__(self, prog: Program, base: set[str], paths: dict[str, list[str]], fired: list[str]):
         self.atoms = set(base)
+        self._by_article: dict[str, list[str]] | None = None
         self.best: dict[str, Support] = {a: Support(frozenset(), tuple(paths.get(a, ())), None) for a in base}
         self.fired = fired
         for rid in fired:  # both backends report firings stratum by stratum
@@ -95,6 +120,15 @@ class Derivation:
         if not options:
             return frozenset(), ()
         return min(options, key=lambda o: len(o[0]))
+
+    def of_article(self, art: str) -> list[str]:
+        """The atoms `art.…` established in this unit, sorted."""
+        if self._by_article is None:
+            idx: dict[str, list[str]] = {}
+            for a in sorted(self.atoms):
+                idx.setdefault(a.split(".", 1)[0], []).append(a)
+            self._by_article = idx
+        return self._by_article.get(art, [])
 
     def support(self, atom: str) -> Support:
         return self.best.get(atom) or Support(frozenset(), (), None)
@@ -152,7 +186,7 @@ def _seriousness(article: str, part: int | None) -> tuple[float, float]:
 
 def _parts_made(d: Derivation, art: str) -> list[int | None]:
     out = []
-    for a in d.atoms:
+    for a in d.of_article(art):
         if a.startswith(f"{art}.core.") and a[len(art) + 6 :].isdigit():
             n = int(a.rsplit(".", 1)[1])
             out.append(n or None)
@@ -166,9 +200,9 @@ def _chosen_part(d: Derivation, art: str) -> int | None:
 
 def _items(d: Derivation, art: str, part: int | None) -> list[tuple[int, int]]:
     out = []
-    for a in d.atoms:
+    for a in d.of_article(art):
         bits = a.split(".")
-        if len(bits) == 4 and bits[0] == art and bits[1] == "item":
+        if len(bits) == 4 and bits[1] == "item":
             out.append((int(bits[2]), int(bits[3])))
     return sorted(out)
 
@@ -267,9 +301,9 @@ def _capacity_element(d: Derivation, art: str, unit: Unit, meta: dict, cat: Arti
 def _role_rules(d: Derivation, art: str, kind: str) -> list[tuple[str, Rule]]:
     """Role atoms `art.<kind>.<by>` established in this unit, with the rule that did it."""
     out = []
-    for a in sorted(d.atoms):
+    for a in d.of_article(art):
         bits = a.split(".", 2)
-        if len(bits) == 3 and bits[0] == art and bits[1] == kind:
+        if len(bits) == 3 and bits[1] == kind:
             s = d.support(a)
             if s.rule:
                 out.append((bits[2], s.rule))

@@ -1,28 +1,30 @@
 """The only module that touches durable-rules. It exists to keep its traps away from callers.
 
 durable-rules 2.0.28 is unmaintained and has sharp edges (`../shared/domain/reference/
-durable-rules.md`, each reproduced on the development machine). How each is handled here:
+durable-rules.md`, each reproduced on the development machine). This façade drives the C
+core (`durable_rules_engine`, the Rete network) directly from JSON ruleset definitions and
+runs its own small dispatch loop instead of `durable.engine.Host`. How each trap is handled:
 
-- **Process-global registry, leaked timer threads.** We never use `durable.lang`. One `Host`
-  per process is built from JSON ruleset definitions, and our `Host` subclass does not start
-  the two background `threading.Timer` loops (`Host._run`): we use no timers, and those loops
-  call into the C core concurrently with our calls.
+- **Process-global `lang` registry, leaked timer threads, "already registered".** Not used:
+  `durable.engine.Host` starts two `threading.Timer` loops that call into the C core
+  concurrently with ours, and `durable.lang` keeps a global registry. One `_Host` per process
+  creates its rulesets with `create_ruleset` under names unique to that host.
 - **Not thread-safe.** Every call into the engine holds one process-wide lock. Parallel work
   (audits) uses processes, never threads.
 - **1,024 live sessions per ruleset, then `MemoryError`, then a segfault if the failed session
   is touched.** Each run uses a fresh session id, asserts all of a stratum's facts in one call,
-  and deletes the state in `finally`. After a `MemoryError` the failed session is never touched:
-  the host is discarded and rebuilt under new ruleset names.
-- **Exceptions inside actions are swallowed** (stored in the returned state). Our actions
-  record the exception themselves and the façade re-raises it; a state carrying `exception`
-  is raised too.
-- **"No rule matched" raises `MessageNotHandledException`.** Every ruleset has a sentinel rule
-  that matches every fact, so it cannot happen; it is still caught and ignored.
-- **Deleting a session in which no action ran frees uninitialised pointers** (found here:
-  `createStateNode` in state.c never initialises `context.messages`/`context.stateFact`; valgrind
-  reports the uninitialised reads, and about one process in five aborted with
-  `munmap_chunk(): invalid pointer`). The sentinel rule guarantees an action ran before
-  `delete_state`.
+  and deletes the state in `finally`. After a `MemoryError` the failed session is never
+  touched: the host is discarded and rebuilt under new ruleset names.
+- **Deleting a session in which no action ran frees uninitialised pointers.** Found on this
+  project: `createStateNode` (state.c) never initialises `context.messages`/`stateFact`; they
+  are set when an action starts and cleared when it completes. valgrind reports the
+  uninitialised reads in `deleteStateNode`, and about one process in five aborted with
+  `munmap_chunk(): invalid pointer`. Every ruleset therefore has a sentinel rule matching
+  every fact, so an action always runs and completes before `delete_state`.
+- **Exceptions inside actions are swallowed** by durable's Python action runner. Our loop runs
+  the bookkeeping itself; on any error it abandons the action, deletes the session and raises.
+- **"No rule matched" raises `MessageNotHandledException`.** The sentinel makes every fact
+  handled; the result code is still accepted.
 - **Duplicate facts raise `MessageObservedException`.** Every fact carries a unique `id`.
 - **Hangs past ~510 rules; 255 properties per fact.** The compiler splits the rule base into
   strata of at most 400 rules and refuses a stratum that reads more than 250 atoms; a fact only
@@ -34,14 +36,17 @@ durable-rules.md`, each reproduced on the development machine). How each is hand
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 from collections.abc import Sequence
 
-from .compiler import Program, Rule
+from .compiler import Program
 
 _LOCK = threading.RLock()
-_NAMES = itertools.count(1)
+_GENERATIONS = itertools.count(1)
 _SIDS = itertools.count(1)
+# Result codes of assertFacts that still return a state (rules.h): OK, not handled, observed, deferred.
+_ACCEPTED = {0, 1, 2, 3}
 
 
 class EngineError(RuntimeError):
@@ -49,39 +54,30 @@ class EngineError(RuntimeError):
 
 
 class _Host:
-    """A durable-rules host for a set of compiled programs, with no background threads."""
+    """Compiled programs loaded into the durable-rules C core: one ruleset per stratum."""
 
     def __init__(self, programs: dict[str, Program]):
-        from durable import engine as de  # the only import of durable-rules in the project
+        import durable_rules_engine as core  # the only import of durable-rules in the project
 
-        class QuietHost(de.Host):
-            def _run(self) -> None:  # no dispatch/timer threads: we use no timers or async actions
-                return None
-
-        self._de = de
-        self.generation = next(_NAMES)
-        self.collector: list[tuple[int, str]] | None = None
-        self.errors: list[BaseException] = []
+        self.core = core
+        self.generation = next(_GENERATIONS)
         self.props: dict[str, dict[str, str]] = {}
-        self.names: dict[tuple[str, int], str] = {}
-        definitions: dict[str, dict] = {}
+        self.handles: dict[tuple[str, int], int] = {}
+        self.rule_ids: dict[tuple[str, int], dict[str, str]] = {}
         for pname, prog in programs.items():
-            props = {a: f"p{i}" for i, a in enumerate(sorted({a for r in prog.rules.values() for a in r.reads}))}
+            atoms = sorted({a for r in prog.rules.values() for a in r.reads})
+            props = {a: f"p{i}" for i, a in enumerate(atoms)}
             self.props[pname] = props
             for i, stratum in enumerate(prog.strata):
-                rs_name = f"thb_{pname}_{i}_g{self.generation}"
-                self.names[(pname, i)] = rs_name
-                rules = {
-                    f"r{j}": {"all": [{"m": {"$and": [{"t": "unit"}, self._cond(r.when, props)]}}], "run": self._action(r)}
-                    for j, r in enumerate(stratum)
+                names = {f"r{j}": r.id for j, r in enumerate(stratum)}
+                definition = {
+                    key: {"all": [{"m": {"$and": [{"t": "unit"}, self._cond(prog.rules[rid].when, props)]}}]}
+                    for key, rid in names.items()
                 }
-                # The sentinel matches every unit fact, so an action always runs in every session.
-                # durable-rules' createStateNode leaves context.messages/stateFact uninitialised
-                # until an action starts (state.c); deleting a session where none ran frees heap
-                # garbage ("munmap_chunk(): invalid pointer", reproduced under valgrind).
-                rules["sentinel"] = {"all": [{"m": {"t": "unit"}}], "run": self._sentinel}
-                definitions[rs_name] = rules
-        self.host = QuietHost(definitions)
+                definition["sentinel"] = {"all": [{"m": {"t": "unit"}}]}
+                name = f"thb_{pname}_{i}_g{self.generation}"
+                self.handles[(pname, i)] = core.create_ruleset(name, json.dumps(definition))
+                self.rule_ids[(pname, i)] = names
 
     @staticmethod
     def _cond(c, props: dict[str, str]) -> dict:
@@ -93,21 +89,32 @@ class _Host:
         key = "$and" if op == "all" else "$or"
         return {key: [_Host._cond(s, props) for s in arg]}
 
-    @staticmethod
-    def _sentinel(c) -> None:
-        return None
-
-    def _action(self, rule: Rule):
-        rid = rule.id
-
-        def act(c) -> None:
-            try:
-                self.collector.append((int(c.m["u"]), rid))  # type: ignore[union-attr]
-            except BaseException as e:  # durable-rules would swallow it: keep it to re-raise
-                self.errors.append(e)
-                raise
-
-        return act
+    def _stratum(self, handle: int, names: dict[str, str], facts: list[dict], sid: str) -> list[tuple[int, str]]:
+        core = self.core
+        fired: list[tuple[int, str]] = []
+        state = None
+        try:
+            code, state = core.assert_facts(handle, json.dumps(facts))
+            if code not in _ACCEPTED:
+                raise EngineError(f"durable-rules rejected the facts (code {code})")
+            message = core.start_action_for_state(handle, state)
+            message = message[1] if message else None
+            while message is not None:
+                try:
+                    for key, body in json.loads(message).items():
+                        if key != "sentinel":
+                            fired.append((int(body["m"]["u"]), names[key]))
+                except Exception:
+                    core.abandon_action(handle, state)
+                    raise
+                message = core.complete_and_start_action(handle, state)
+        except MemoryError as e:
+            state = None  # the failed session must never be touched again
+            raise EngineError("durable-rules session table exhausted; the host will be rebuilt") from e
+        finally:
+            if state is not None:
+                core.delete_state(handle, sid)
+        return fired
 
     def run(self, pname: str, prog: Program, units: Sequence[set[str]]) -> list[list[str]]:
         atoms = [set(u) for u in units]
@@ -117,37 +124,15 @@ class _Host:
             if not stratum or not units:
                 continue
             reads = prog.stratum_reads(i)
-            rs_name = self.names[(pname, i)]
             sid = f"s{next(_SIDS)}"
             facts = []
             for k, a in enumerate(atoms):
                 fact = {"sid": sid, "id": f"{sid}-{k}", "t": "unit", "u": k}
-                fact.update({props[x]: True for x in a & reads})
+                fact.update({props[x]: True for x in sorted(a & reads)})
                 facts.append(fact)
-            self.collector, self.errors = [], []
-            state = None
-            poisoned = False
-            try:
-                state = self.host.assert_facts(rs_name, facts)
-            except self._de.MessageNotHandledException:
-                pass  # no rule of this stratum matched any unit
-            except MemoryError as e:
-                poisoned = True  # the failed session must never be touched again
-                raise EngineError("durable-rules session table exhausted; the host will be rebuilt") from e
-            finally:
-                if not poisoned:
-                    try:
-                        self.host.delete_state(rs_name, sid)
-                    except Exception:  # noqa: BLE001 - a session with no state is fine
-                        pass
-            if self.errors:
-                raise EngineError(f"a rule action failed in {rs_name}") from self.errors[0]
-            if isinstance(state, dict) and state.get("exception"):
-                raise EngineError(f"durable-rules reported an exception in {rs_name}: {state['exception']}")
-            for k, rid in self.collector:
+            for k, rid in self._stratum(self.handles[(pname, i)], self.rule_ids[(pname, i)], facts, sid):
                 fired[k].append(rid)
                 atoms[k].update(prog.rules[rid].then)
-            self.collector = None
         return fired
 
 
@@ -169,7 +154,7 @@ def run(pname: str, prog: Program, programs: dict[str, Program], units: Sequence
 
 
 def reset() -> None:
-    """Discard the host (tests use it to prove a rebuild works)."""
+    """Discard the host; the next run builds a new one (tests use it to prove a rebuild works)."""
     global _HOST
     with _LOCK:
         _HOST = None

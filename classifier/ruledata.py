@@ -143,6 +143,11 @@ def readings() -> dict[str, dict[str, Any]]:
 
 
 @functools.cache
+def open_questions() -> dict[str, str]:
+    return {q["id"]: q["text"] for q in _load("readings.yaml")["open_questions"]}
+
+
+@functools.cache
 def law_by_date() -> dict[str, Any]:
     return _load("law-by-date.yaml")
 
