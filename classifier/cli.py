@@ -19,6 +19,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
     help=(
         "Which article of the Kyrgyz Criminal Code do the facts of a case make out? "
         "Trafficking in persons (166) and children (167), forced labour (170), prostitution (159, 160), "
@@ -28,7 +29,7 @@ app = typer.Typer(
 )
 
 out = Console(soft_wrap=False)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class Fmt(str, Enum):
@@ -206,24 +207,26 @@ def articles(
         sys.stdout.write(json.dumps(data[0] if article else data, ensure_ascii=False, indent=2) + "\n")
         return
     if article is None:
-        t = Table(title=f"Rule base — Criminal Code 2021, text of {edition()['consolidated_to']}", show_lines=False)
-        for c in ("art.", "title", "part", "penalty", "gravity", "prosecution", "from age"):
-            t.add_column(c, overflow="fold")
+        t = Table(title=f"Rule base — Criminal Code 2021, text of {edition()['consolidated_to']}", box=None, pad_edge=False)
+        for c in ("art.", "title", "part", "prison", "gravity", "prosecution", "age"):
+            t.add_column(c, no_wrap=c != "title")
+
+        def prison(p) -> str:
+            lo, hi = p.penalty.min_years, p.penalty.max_years
+            if not hi:
+                return "none"
+            return f"{lo:g}–{hi:g} y" if lo else f"≤{hi:g} y"
+
         for a in chosen:
             if not a.parts:
-                t.add_row(a.article, a.title, "—", "unverified", "unknown", "unknown", str(a.capacity_age))
-            for i, p in enumerate(a.parts.values()):
-                t.add_row(
-                    a.article if i == 0 else "",
-                    a.title if i == 0 else "",
-                    "—" if p.part is None else str(p.part),
-                    p.penalty.text,
-                    p.gravity.replace("_", " "),
-                    (_mode(p.gravity) or "?").replace("_", "-"),
-                    str(a.capacity_age) if i == 0 else "",
-                )
+                t.add_row(a.article, a.title, "—", "?", "unverified", "?", str(a.capacity_age))
+            for k, p in enumerate(a.parts.values()):
+                t.add_row(a.article if k == 0 else "", a.title if k == 0 else "", "—" if p.part is None else str(p.part),
+                          prison(p), p.gravity.replace("_", " "), (_mode(p.gravity) or "?").replace("_", "-"),
+                          str(a.capacity_age) if k == 0 else "")
         out.print(t)
-        out.print("`thb articles 166` shows one article with its elements in plain words.")
+        out.print("Age: the offender's age of liability (CC art. 28). `thb articles 166` shows one article: its parts, "
+                  "items and penalties, its elements and rules in plain words, and the readings behind them.")
         return
     a = chosen[0]
     j = art_json(a)
@@ -261,24 +264,14 @@ def articles(
 def main() -> None:
     """Entry point: bad input exits 2 with a one-screen message; never a traceback."""
     try:
-        app(standalone_mode=False)
+        app()  # standalone mode: usage errors exit 2, typer.Exit exits with its own code
     except InputError as e:
-        err.print(f"[red]error[/red] {e}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error[/red] {e}", highlight=False)
         sys.exit(2)
-    except typer.Exit as e:
-        sys.exit(e.exit_code)
-    except typer.Abort:
-        err.print("aborted")
-        sys.exit(130)
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
     except Exception as e:  # noqa: BLE001 - the user gets a message, not a traceback
-        import click
-
-        if isinstance(e, click.exceptions.ClickException):
-            e.show()
-            sys.exit(2)
         if os.environ.get("THB_DEBUG"):
             raise
         err.print(
@@ -286,7 +279,6 @@ def main() -> None:
             "This is a defect in thb, not in your input. Re-run with THB_DEBUG=1 for the details and report it."
         )
         sys.exit(3)
-    sys.exit(0)
 
 
 if __name__ == "__main__":

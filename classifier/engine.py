@@ -264,6 +264,18 @@ def _elements(d: Derivation, art: str, unit: Unit, fp: FactPattern) -> tuple[lis
     return out, used
 
 
+def _made_out(art: str, part: int | None, items: list[int], elements: list[Element]) -> str:
+    """Why the article is made out, in a line: its elements, and the items of its part."""
+    meta = article_logic()[art].get("elements") or {}
+    met = [meta[e.element]["label"] for e in elements if e.element in meta and e.status == "met"]
+    free = [f"no {meta[e.element]['label']} needed" for e in elements if e.element in meta and e.status == "not_required"]
+    text = "made out: " + ", ".join(met + free)
+    pdata = catalogue()[art].parts[part]
+    if items:
+        text += f"; part {part} " + "; ".join(f"item {i}: {pdata.items.get(i, '').rstrip('.')}" for i in items)
+    return text
+
+
 def _field_for(element: str) -> str:
     return {"act": "acts", "means": "means", "purpose": "purposes", "age": "victims"}.get(element, "circumstances")
 
@@ -328,7 +340,7 @@ def _unit_findings(unit: Unit, d: Derivation, fp: FactPattern) -> list[Finding]:
             part=part,
             items=items,
             role=None,
-            reason=core.rule.says if core.rule else "",
+            reason=_made_out(art, part, items, elements),
             offenders=[unit.offender.id] if unit.offender else [],
             victims=[v.id for v in unit.victims],
             readings=rd,
@@ -432,6 +444,14 @@ def _merge(findings: list[Finding]) -> list[Finding]:
             m.readings |= f.readings
             names = {e.element for e in m.elements}
             m.elements += [e for e in f.elements if e.element not in names]
+            for i, e in enumerate(m.elements):  # capacity is per offender: keep every offender's line
+                other = next((x for x in f.elements if x.element == "capacity"), None)
+                if e.element == "capacity" and other is not None and other.reason not in e.reason:
+                    m.elements[i] = e.model_copy(update={
+                        "reason": f"{e.reason}; {other.reason}",
+                        "facts": e.facts + [x for x in other.facts if x not in e.facts],
+                        "status": "met" if {e.status, other.status} == {"met"} else e.status,
+                    })
         else:
             merged[k] = f
     return list(merged.values())

@@ -21,24 +21,24 @@ ROLE_STYLE = {"primary": "bold green", "concurrent": "green", "competing": "cyan
 
 
 def label(q: Qualification) -> str:
-    return (
-        f"art. {q.article}"
-        + (f"({q.part})" if q.part is not None else "")
-        + (f" items {', '.join(map(str, q.items))}" if q.items else "")
-    )
+    items = ""
+    if q.items:
+        items = (" item " if len(q.items) == 1 else " items ") + ", ".join(map(str, q.items))
+    return f"art. {q.article}" + (f"({q.part})" if q.part is not None else "") + items
 
 
 def _qual_table(q: Qualification, explain: bool) -> Table:
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, expand=True, pad_edge=False)
     t.add_column("element", style="bold", no_wrap=True)
     t.add_column("status", no_wrap=True)
-    t.add_column("why", ratio=3)
-    t.add_column("facts", ratio=1)
-    t.add_column("source", ratio=1)
+    t.add_column("why — facts · source", ratio=1)
     for e in q.elements:
         word, style = STATUS[e.status]
-        why = e.reason + (f"  [reading {', '.join(e.readings)}]" if e.readings else "")
-        t.add_row(e.element, Text(word, style=style), why, ", ".join(e.facts), e.source)
+        why = Text(e.reason)
+        if e.readings:
+            why.append(f"  [reading {', '.join(e.readings)}]", style="yellow")
+        why.append(f"\n{', '.join(e.facts)} · {e.source}", style="dim")
+        t.add_row(e.element, Text(word, style=style), why)
     return t
 
 
