@@ -324,6 +324,7 @@ def _known_readings() -> set[str]:
     return set(readings())
 
 
+@functools.cache
 def article_logic() -> dict[str, dict]:
     """Article number → its logic file (elements and rules)."""
     return {str(v["article"]): v for k, v in logic_files().items() if k.startswith("articles/")}

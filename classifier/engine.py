@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import oracle
-from .compiler import Cond, Program, Rule, article_logic, programs
+from .compiler import Cond, Program, Rule, article_logic, evaluate, programs
 from .models import (
     ArticleRef,
     Element,
@@ -82,30 +82,28 @@ class Support:
 
 class Derivation:
     """The atoms of one unit after the rules ran, and for each the best-supported derivation:
-    the one resting on the fewest readings (a reading is only reported when it decided)."""
+    the one resting on the fewest readings (a reading is only reported when it decided).
+    Supports are computed lazily, only for the atoms a finding asks about."""
 
     def __init__(self, prog: Program, base: set[str], paths: dict[str, list[str]], fired: list[str]):
         self.atoms = set(base)
-        self._by_article: dict[str, list[str]] | None = None
-        self.best: dict[str, Support] = {a: Support(frozenset(), tuple(paths.get(a, ())), None) for a in base}
+        self.base = base
+        self.paths = paths
         self.fired = fired
-        for rid in fired:  # both backends report firings stratum by stratum
-            r = prog.rules[rid]
-            self.atoms.update(r.then)
+        self._by_article: dict[str, list[str]] | None = None
+        self._producers: dict[str, list[Rule]] = {}
         for rid in fired:
             r = prog.rules[rid]
-            rd, ps = self.cond_support(r.when)
-            s = Support(frozenset(r.readings) | rd, ps, r)
-            for a in r.then:  # a stated atom (no readings) is never displaced
-                cur = self.best.get(a)
-                if cur is None or len(s.readings) < len(cur.readings):
-                    self.best[a] = s
+            self.atoms.update(r.then)
+            for a in r.then:
+                self._producers.setdefault(a, []).append(r)
+        self._best: dict[str, Support] = {}
 
     def cond_support(self, c: Cond) -> tuple[frozenset[str], tuple[str, ...]]:
         op, arg = c
         if op == "atom":
-            s = self.best.get(arg)  # type: ignore[arg-type]
-            return (s.readings, s.paths) if s else (frozenset(), ())
+            s = self.support(arg)  # type: ignore[arg-type]
+            return s.readings, s.paths
         if op == "not":
             return frozenset(), ()
         if op == "all":
@@ -116,7 +114,7 @@ class Derivation:
                 rd |= r2
                 ps += [p for p in p2 if p not in ps]
             return rd, tuple(ps)
-        options = [self.cond_support(sub) for sub in arg if _holds(sub, self.atoms)]  # type: ignore[union-attr, arg-type]
+        options = [self.cond_support(sub) for sub in arg if evaluate(sub, self.atoms)]  # type: ignore[union-attr, arg-type]
         if not options:
             return frozenset(), ()
         return min(options, key=lambda o: len(o[0]))
@@ -131,13 +129,21 @@ class Derivation:
         return self._by_article.get(art, [])
 
     def support(self, atom: str) -> Support:
-        return self.best.get(atom) or Support(frozenset(), (), None)
-
-
-def _holds(c: Cond, atoms: set[str]) -> bool:
-    from .compiler import evaluate
-
-    return evaluate(c, atoms)
+        s = self._best.get(atom)
+        if s is not None:
+            return s
+        if atom in self.base:  # stated directly: no reading needed
+            s = Support(frozenset(), tuple(self.paths.get(atom, ())), None)
+        elif atom not in self._producers:
+            s = Support(frozenset(), (), None)
+        else:
+            for r in self._producers[atom]:  # in firing order: the first with the fewest readings wins
+                rd, ps = self.cond_support(r.when)
+                cand = Support(frozenset(r.readings) | rd, ps, r)
+                if s is None or len(cand.readings) < len(s.readings):
+                    s = cand
+        self._best[atom] = s
+        return s
 
 
 # --------------------------------------------------------------------------- per-unit findings
@@ -268,8 +274,8 @@ def _made_out(art: str, part: int | None, items: list[int], elements: list[Eleme
     """Why the article is made out, in a line: its elements, and the items of its part."""
     meta = article_logic()[art].get("elements") or {}
     met = [meta[e.element]["label"] for e in elements if e.element in meta and e.status == "met"]
-    free = [f"no {meta[e.element]['label']} needed" for e in elements if e.element in meta and e.status == "not_required"]
-    text = "made out: " + ", ".join(met + free)
+    free = [meta[e.element]["label"] for e in elements if e.element in meta and e.status == "not_required"]
+    text = "made out: " + ", ".join(met) + (f"; not required: {', '.join(free)}" if free else "")
     pdata = catalogue()[art].parts[part]
     if items:
         text += f"; part {part} " + "; ".join(f"item {i}: {pdata.items.get(i, '').rstrip('.')}" for i in items)
@@ -447,11 +453,13 @@ def _merge(findings: list[Finding]) -> list[Finding]:
             for i, e in enumerate(m.elements):  # capacity is per offender: keep every offender's line
                 other = next((x for x in f.elements if x.element == "capacity"), None)
                 if e.element == "capacity" and other is not None and other.reason not in e.reason:
-                    m.elements[i] = e.model_copy(update={
-                        "reason": f"{e.reason}; {other.reason}",
-                        "facts": e.facts + [x for x in other.facts if x not in e.facts],
-                        "status": "met" if {e.status, other.status} == {"met"} else e.status,
-                    })
+                    m.elements[i] = e.model_copy(
+                        update={
+                            "reason": f"{e.reason}; {other.reason}",
+                            "facts": e.facts + [x for x in other.facts if x not in e.facts],
+                            "status": "met" if {e.status, other.status} == {"met"} else e.status,
+                        }
+                    )
         else:
             merged[k] = f
     return list(merged.values())
