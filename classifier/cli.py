@@ -221,12 +221,20 @@ def articles(
             if not a.parts:
                 t.add_row(a.article, a.title, "—", "?", "unverified", "?", str(a.capacity_age))
             for k, p in enumerate(a.parts.values()):
-                t.add_row(a.article if k == 0 else "", a.title if k == 0 else "", "—" if p.part is None else str(p.part),
-                          prison(p), p.gravity.replace("_", " "), (_mode(p.gravity) or "?").replace("_", "-"),
-                          str(a.capacity_age) if k == 0 else "")
+                t.add_row(
+                    a.article if k == 0 else "",
+                    a.title if k == 0 else "",
+                    "—" if p.part is None else str(p.part),
+                    prison(p),
+                    p.gravity.replace("_", " "),
+                    (_mode(p.gravity) or "?").replace("_", "-"),
+                    str(a.capacity_age) if k == 0 else "",
+                )
         out.print(t)
-        out.print("Age: the offender's age of liability (CC art. 28). `thb articles 166` shows one article: its parts, "
-                  "items and penalties, its elements and rules in plain words, and the readings behind them.")
+        out.print(
+            "Age: the offender's age of liability (CC art. 28). `thb articles 166` shows one article: its parts, "
+            "items and penalties, its elements and rules in plain words, and the readings behind them."
+        )
         return
     a = chosen[0]
     j = art_json(a)
@@ -259,6 +267,12 @@ def articles(
             out.print(f"  {rid}: {r['reading']}")
             if r.get("rival"):
                 out.print(f"    [dim]rival: {r['rival']}[/dim]")
+
+
+# Extension commands: each module adds its commands to `app`.
+from .cases_cli import register as _register_cases  # noqa: E402
+
+_register_cases(app)
 
 
 def main() -> None:

@@ -301,9 +301,9 @@ def _capacity_element(d: Derivation, art: str, unit: Unit, meta: dict, cat: Arti
     if o.age is None:
         return Element(
             element="capacity",
-            status="met",
+            status="unknown",
             facts=[path],
-            reason=f"{o.id}'s age is not stated; capacity (from {cap}) is assumed — establish it",
+            reason=f"{o.id}'s age is not stated; liability for art. {art} starts at {cap}, and is assumed for the analysis — establish it",
             source=meta["source"],
         )
     met = f"{art}.capacity.met" in d.atoms
@@ -475,8 +475,10 @@ def _rank(findings: list[Finding]) -> None:
 
     best = max(cands, key=key)
     others = [f for f in cands if f is not best]
-    if best.article in TRAFFICKING and any(f.article not in TRAFFICKING for f in others):
-        best.readings.add("R-TRAFFICKING-FIRST")
+    if best.article in TRAFFICKING and any(
+        f.article not in TRAFFICKING and _seriousness(f.article, f.part) > _seriousness(best.article, best.part) for f in others
+    ):
+        best.readings.add("R-TRAFFICKING-FIRST")  # it decided: another article carries a heavier penalty
     lead = _label(best.article, best.part)
     best.role = "primary"
     for f in others:
@@ -555,9 +557,9 @@ ROLE_ORDER = {"primary": 0, "concurrent": 1, "alternative": 2, "competing": 3, "
 
 
 def _qualify(
-    fp: FactPattern, backend: str | None, unknown_as_child: bool = False
+    fp: FactPattern, backend: str | None
 ) -> tuple[list[Finding], list[tuple[Unit, Derivation]]]:
-    units = build_units(fp, unknown_as_child)
+    units = build_units(fp)
     prog = programs()["qualification"]
     fired = _run("qualification", [u.atoms for u in units], backend)
     derived = [(u, Derivation(prog, u.atoms, u.paths, f)) for u, f in zip(units, fired, strict=True)]
@@ -588,29 +590,39 @@ def _summary(quals: list[Qualification]) -> str:
     return _label(prim.article, prim.part) if prim else "none"
 
 
-def _age_branches(
-    fp: FactPattern, backend: str | None, quals: list[Qualification], missing: list[MissingFact], warnings: list[str]
-) -> None:
-    """A victim's age not stated: analyse the child branch too and report where it differs."""
+# A victim's age not stated: the child branch is analysed in each band where the law differs
+# (CC art. 167(3)1 and 170(3)1 under 14; 157 under 16; 169(2)2 and 170(2)2 from 14 to 17).
+AGE_BANDS = (("under 14", 10), ("aged 14 or 15", 15), ("aged 16 or 17", 17))
+
+
+def _age_branches(fp: FactPattern, backend: str | None, quals: list[Qualification],
+                  missing: list[MissingFact], warnings: list[str]) -> None:
+    """Report what would change if a victim whose age is not stated was a child."""
     unknown = [v for v in fp.victims if fp.victim_age(v) is None]
     if not unknown:
         return
-    alt, _ = _qualify(fp, backend, unknown_as_child=True)
-    alt_q = [_to_model(f, fp) for f in alt]
-    ids = ", ".join(v.id for v in unknown)
-    if _summary(alt_q) != _summary(quals) or {(q.article, q.role) for q in alt_q} != {(q.article, q.role) for q in quals}:
-        warnings.append(
-            f"The age of {ids} is not stated, so the victim is not established to be a child and was analysed as an adult "
-            f"(primary: {_summary(quals)}). If under 18 at the offence date, the primary would be {_summary(alt_q)}."
-        )
-        for v in unknown:
-            missing.append(
-                MissingFact(
-                    affects=["CC art. 166", "CC art. 167"],
-                    fact=f"victims[{v.id}].age",
-                    question=f"How old was {v.id} at the offence date? Under 18 the answer becomes {_summary(alt_q)} (CC appendix 1 item 9).",
-                )
-            )
+    ids = {v.id for v in unknown}
+    main = {(q.article, q.part, q.role) for q in quals}
+    diffs = []
+    for band, age in AGE_BANDS:
+        alt_fp = fp.model_copy(update={"victims": [v.model_copy(update={"age": age}) if v.id in ids else v for v in fp.victims]})
+        alt, _ = _qualify(alt_fp, backend)
+        alt_q = [_to_model(f, alt_fp) for f in alt]
+        if {(q.article, q.part, q.role) for q in alt_q} != main:
+            diffs.append(f"{band}: {_summary(alt_q)}")
+    if not diffs:
+        return
+    names = ", ".join(sorted(ids))
+    warnings.append(
+        f"The age of {names} is not stated, so a child victim is not established and the analysis treats "
+        f"{'them' if len(ids) > 1 else 'the victim'} as an adult (primary: {_summary(quals)}). "
+        f"If a child at the offence date, the primary would be — " + "; ".join(diffs) + "."
+    )
+    for v in unknown:
+        missing.append(MissingFact(
+            affects=["CC art. 166", "CC art. 167", "CC appendix 1 item 9"], fact=f"victims[{v.id}].age",
+            question=f"How old was {v.id} at the offence date? If a child — " + "; ".join(diffs) + ".",
+        ))
 
 
 def rule_count() -> dict[str, int]:

@@ -57,25 +57,25 @@ def capable(age: int | None, threshold: int) -> bool:
     return age is None or age >= threshold
 
 
-def victim_groups(fp: FactPattern, unknown_as_child: bool = False) -> list[tuple[str, list[Victim]]]:
+def victim_groups(fp: FactPattern) -> list[tuple[str, list[Victim]]]:
     """Children and adults, each a group. A victim whose age is not stated is not established
-    to be a child, so the main analysis counts them with the adults; the child branch is run
-    separately (`unknown_as_child`) to report what would change."""
+    to be a child, so the analysis counts them with the adults; the engine runs the child age
+    bands separately to report what would change."""
     children, adults = [], []
     for v in fp.victims:
         age = fp.victim_age(v)
-        is_child = age < 18 if age is not None else unknown_as_child
+        is_child = age is not None and age < 18
         (children if is_child else adults).append(v)
     groups = [(g, vs) for g, vs in (("child", children), ("adult", adults)) if vs]
     return groups or [("none", [])]
 
 
-def build_units(fp: FactPattern, unknown_as_child: bool = False) -> list[Unit]:
+def build_units(fp: FactPattern) -> list[Unit]:
     people = [o for o in fp.offenders if not o.legal_entity]
     offenders: list[Offender | None] = list(people) if people else [None]
     units = []
     for o in offenders:
-        for group, victims in victim_groups(fp, unknown_as_child):
+        for group, victims in victim_groups(fp):
             u = Unit(key=f"{o.id if o else '-'}/{group}", offender=o, victims=victims, group=group)
             _case_atoms(u, fp, people)
             _victim_atoms(u, fp, group, victims)
