@@ -11,7 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
+from . import __version__, i18n
+from .i18n import tr
 from .loader import InputError, load
 
 app = typer.Typer(
@@ -46,6 +47,9 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    lang: str = typer.Option(
+        None, "--lang", help="Language of the output: en (default) or ru; also THB_LANG. Works on every command."
+    ),
 ) -> None:
     """thb — the trafficking-in-human-beings classifier."""
 
@@ -55,13 +59,10 @@ def _load_or_exit(files: list[str]):
     bad = [r for r in recs if r.error]
     if bad:
         for r in bad[:20]:
-            err.print(f"[red]error[/red] {r.error}", highlight=False, markup=True, soft_wrap=True)
+            err.print(f"[red]{tr('input.error')}[/red] {r.error}", highlight=False, markup=True, soft_wrap=True)
         if len(bad) > 20:
             err.print(f"... and {len(bad) - 20} more invalid fact patterns")
-        err.print(
-            f"{len(bad)} of {len(recs)} fact patterns are invalid; nothing was classified. "
-            "`thb schema` prints the format; FACTS.md explains it."
-        )
+        err.print(tr("input.invalid_summary", bad=len(bad), total=len(recs)))
         raise typer.Exit(2)
     return recs
 
@@ -123,9 +124,9 @@ def validate(
     recs = load(files)
     bad = [r for r in recs if r.error]
     for r in bad:
-        err.print(f"[red]invalid[/red] {r.error}", highlight=False, soft_wrap=True)
+        err.print(f"[red]{tr('input.invalid')}[/red] {r.error}", highlight=False, soft_wrap=True)
     ok = len(recs) - len(bad)
-    (err if bad else out).print(f"{ok} of {len(recs)} fact patterns valid", highlight=False)
+    (err if bad else out).print(tr("input.valid_summary", ok=ok, total=len(recs)), highlight=False)
     if bad:
         raise typer.Exit(2)
 
@@ -154,19 +155,25 @@ def articles(
 
         thb articles          # the catalogue
         thb articles 166      # one article: parts, items, the rules and readings behind it
+        thb articles 167 --lang ru
     """
     from .compiler import article_logic, programs
-    from .engine import _mode
+    from .engine import _mode, says
+    from .i18n import cite, law
     from .ruledata import catalogue, edition, readings
 
     cat = catalogue()
     if article is not None and article not in cat:
-        err.print(f"[red]error[/red] no article {article!r} in the rule base; known: {', '.join(cat)}")
+        err.print(f"[red]{tr('input.error')}[/red] " + tr("cli.no_article", article=article, known=", ".join(cat)))
         raise typer.Exit(2)
     chosen = [cat[article]] if article else list(cat.values())
     logic = article_logic()
     prog = programs()["qualification"]
     rd = readings()
+    ru = i18n.lang() == "ru"
+
+    def key(a, p) -> str:
+        return f"{a.article}({p.part})" if p.part is not None else a.article
 
     def art_json(a):
         rules = (
@@ -174,22 +181,24 @@ def articles(
             if a.article in logic
             else []
         )
+        used = sorted({x for r in rules for x in r.readings})
         return {
             "instrument": a.instrument,
             "article": a.article,
-            "title": a.title,
+            "title": a.title_ru if ru and a.title_ru else a.title,
+            "title_en": a.title,
             "title_ru": a.title_ru,
             "verified": a.verified,
             "capacity_age": a.capacity_age,
-            "summary": a.summary,
-            "source": f"CC art. {a.article}" + (f" (line {a.line} of {edition()['text']})" if a.line else ""),
+            "summary": law("articles", a.article, a.summary),
+            "source": cite(f"CC art. {a.article}") + (f" ({edition()['text']}:{a.line})" if a.line else ""),
             "in_rule_logic": a.article in logic,
             "parts": [
                 {
                     "part": p.part,
-                    "statement": p.statement,
-                    "items": {str(k): v for k, v in p.items.items()},
-                    "penalty": p.penalty.text,
+                    "statement": law("parts", key(a, p), p.statement),
+                    "items": {str(k): law("items", f"{key(a, p)}{k}", v) for k, v in p.items.items()},
+                    "penalty": law("penalties", key(a, p), p.penalty.text),
                     "min_years": p.penalty.min_years,
                     "max_years": p.penalty.max_years,
                     "gravity": p.gravity,
@@ -197,9 +206,18 @@ def articles(
                 }
                 for p in a.parts.values()
             ],
-            "elements": (logic.get(a.article) or {}).get("elements") or {},
-            "rules": [{"id": r.id, "provision": r.provision, "says": r.says, "readings": list(r.readings)} for r in rules],
-            "readings": {rid: rd[rid] for rid in sorted({x for r in rules for x in r.readings})},
+            "elements": {
+                name: {"label": law("elements", f"{a.article}.{name}", m["label"]), "source": cite(m["source"])}
+                for name, m in ((logic.get(a.article) or {}).get("elements") or {}).items()
+            },
+            "rules": [{"id": r.id, "provision": cite(r.provision), "says": says(r), "readings": list(r.readings)} for r in rules],
+            "readings": {
+                rid: {
+                    "reading": law("readings", f"{rid}.reading", rd[rid]["reading"]),
+                    "rival": law("readings", f"{rid}.rival", rd[rid]["rival"]) if rd[rid].get("rival") else None,
+                }
+                for rid in used
+            },
         }
 
     if fmt is Fmt.json:
@@ -207,66 +225,65 @@ def articles(
         sys.stdout.write(json.dumps(data[0] if article else data, ensure_ascii=False, indent=2) + "\n")
         return
     if article is None:
-        t = Table(title=f"Rule base — Criminal Code 2021, text of {edition()['consolidated_to']}", box=None, pad_edge=False)
-        for c in ("art.", "title", "part", "prison", "gravity", "prosecution", "age"):
-            t.add_column(c, no_wrap=c != "title")
+        t = Table(title=tr("cli.catalogue", edition=edition()["consolidated_to"]), box=None, pad_edge=False)
+        for c in ("art", "title", "part", "prison", "gravity", "prosecution", "age"):
+            t.add_column(tr(f"cli.col.{c}"), no_wrap=c != "title")
 
         def prison(p) -> str:
             lo, hi = p.penalty.min_years, p.penalty.max_years
             if not hi:
-                return "none"
-            return f"{lo:g}–{hi:g} y" if lo else f"≤{hi:g} y"
+                return tr("cli.no_prison")
+            return tr("cli.years_range", lo=f"{lo:g}", hi=f"{hi:g}") if lo else tr("cli.years_max", hi=f"{hi:g}")
 
         for a in chosen:
+            title = a.title_ru if ru and a.title_ru else a.title
             if not a.parts:
-                t.add_row(a.article, a.title, "—", "?", "unverified", "?", str(a.capacity_age))
+                t.add_row(a.article, title, "—", "?", tr("cli.unverified"), "?", str(a.capacity_age))
             for k, p in enumerate(a.parts.values()):
                 t.add_row(
                     a.article if k == 0 else "",
-                    a.title if k == 0 else "",
+                    title if k == 0 else "",
                     "—" if p.part is None else str(p.part),
                     prison(p),
-                    p.gravity.replace("_", " "),
-                    (_mode(p.gravity) or "?").replace("_", "-"),
+                    tr(f"report.gravity.{p.gravity}"),
+                    tr(f"cli.mode.{_mode(p.gravity) or 'unknown'}"),
                     str(a.capacity_age) if k == 0 else "",
                 )
         out.print(t)
-        out.print(
-            "Age: the offender's age of liability (CC art. 28). `thb articles 166` shows one article: its parts, "
-            "items and penalties, its elements and rules in plain words, and the readings behind them."
-        )
+        out.print(tr("cli.catalogue_hint"))
         return
     a = chosen[0]
     j = art_json(a)
-    out.print(f"[bold]CC art. {a.article} — {a.title}[/bold] ({a.title_ru})")
-    out.print(a.summary)
+    out.print(f"[bold]{j['source'].split(' (')[0]} — {j['title']}[/bold] ({a.title if ru else a.title_ru})")
+    out.print(j["summary"])
     if not a.verified:
-        out.print("[bold red]UNVERIFIED[/bold red]: not in the 2024 text; " + str(a.raw.get("note", "")))
-    out.print(f"Liability from age {a.capacity_age} (CC art. 28). Source: {j['source']}")
+        out.print(f"[bold red]{tr('report.unverified')}[/bold red] " + str(a.raw.get("note", "")))
+    out.print(tr("cli.capacity", age=a.capacity_age, source=j["source"]))
     for p in j["parts"]:
-        out.print(f"\n[bold]Part {p['part'] if p['part'] is not None else '—'}[/bold]: {p['statement']}")
+        out.print(f"\n[bold]{tr('cli.part', part=p['part'] if p['part'] is not None else '—')}[/bold]: {p['statement']}")
         for k, v in p["items"].items():
-            out.print(f"  item {k}: {v}")
-        out.print(
-            f"  penalty: {p['penalty']} — {p['gravity'].replace('_', ' ')}, {(p['prosecution'] or '?').replace('_', '-')} prosecution"
-        )
-    for n in a.notes:
-        out.print(f"\n[bold]Note[/bold]: {n.get('statement') or n.get('text') or n}")
+            out.print("  " + tr("cli.item", item=k, text=v))
+        gravity = tr(f"report.gravity.{p['gravity']}")
+        mode = tr(f"report.mode.{p['prosecution'] or 'unknown'}")
+        out.print("  " + tr("cli.penalty", penalty=p["penalty"], gravity=gravity, mode=mode))
+    for n_i, n in enumerate(a.notes):
+        text = law("notes", f"{a.article}.{n_i}", n.get("statement") or n.get("text") or str(n))
+        out.print(f"\n[bold]{tr('cli.note')}[/bold]: {text}")
     if j["elements"]:
-        out.print("\n[bold]Elements[/bold]")
+        out.print(f"\n[bold]{tr('cli.elements')}[/bold]")
         for name, meta in j["elements"].items():
             out.print(f"  {name}: {meta['label']} ({meta['source']})")
     if j["rules"]:
-        out.print("\n[bold]Rules[/bold] (rules/articles/" + a.article + ".yaml)")
+        out.print(f"\n[bold]{tr('cli.rules')}[/bold] (rules/articles/{a.article}.yaml)")
         for r in j["rules"]:
             tag = f" [yellow][{', '.join(r['readings'])}][/yellow]" if r["readings"] else ""
             out.print(f"  {r['id']}: {r['says']} — {r['provision']}{tag}")
     if j["readings"]:
-        out.print("\n[bold]Readings[/bold] (the engine's interpretation; rival view in grey)")
+        out.print(f"\n[bold]{tr('cli.readings')}[/bold]")
         for rid, r in j["readings"].items():
             out.print(f"  {rid}: {r['reading']}")
             if r.get("rival"):
-                out.print(f"    [dim]rival: {r['rival']}[/dim]")
+                out.print(f"    [dim]{tr('report.rival', text=r['rival'])}[/dim]")
 
 
 # Extension commands: each module adds its commands to `app`.
@@ -275,12 +292,34 @@ from .cases_cli import register as _register_cases  # noqa: E402
 _register_cases(app)
 
 
+def _take_lang(argv: list[str]) -> list[str]:
+    """`--lang ru` works on every command (and before it): take it out of argv and set it."""
+    rest, i = [], 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--lang" or a.startswith("--lang="):
+            value = a.split("=", 1)[1] if "=" in a else (argv[i + 1] if i + 1 < len(argv) else "")
+            i += 1 if "=" in a else 2
+            try:
+                value = i18n.check(value)
+            except i18n.LanguageError:
+                err.print(tr("input.bad_lang", value=value, choices=", ".join(i18n.LANGS)))
+                sys.exit(2)
+            i18n.set_lang(value)
+            os.environ["THB_LANG"] = value  # worker processes and sub-commands follow it too
+            continue
+        rest.append(a)
+        i += 1
+    return rest
+
+
 def main() -> None:
     """Entry point: bad input exits 2 with a one-screen message; never a traceback."""
     try:
+        sys.argv[1:] = _take_lang(sys.argv[1:])
         app()  # standalone mode: usage errors exit 2, typer.Exit exits with its own code
     except InputError as e:
-        err.print(f"[red]error[/red] {e}", highlight=False)
+        err.print(f"[red]{tr('input.error')}[/red] {e}", highlight=False)
         sys.exit(2)
     except KeyboardInterrupt:
         err.print("interrupted")

@@ -64,6 +64,7 @@ class Rule:
     check: Any = None
     origin: str = ""
     generated: bool = False
+    gen: tuple = ()  # for a generated rule: (kind, params...), so its statement can be said in any language
     reads: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
@@ -172,6 +173,7 @@ def _generated_rules(article_files: dict[str, dict]) -> list[Rule]:
                     readings=(entry["reading"],) if entry.get("reading") else (),
                     origin="rules/vocabulary.yaml",
                     generated=True,
+                    gen=("vocab", kind, value, entry["label"], entry["source"]),
                 )
             )
     for value, entry in voc["purposes"].items():
@@ -184,6 +186,7 @@ def _generated_rules(article_files: dict[str, dict]) -> list[Rule]:
                 then=(f"purpose.{value}",),
                 origin="rules/vocabulary.yaml",
                 generated=True,
+                gen=("exploitation", value, entry["label"]),
             )
         )
     cat = catalogue()
@@ -203,6 +206,7 @@ def _generated_rules(article_files: dict[str, dict]) -> list[Rule]:
                 (f"{art}.capacity.met",),
                 origin=origin,
                 generated=True,
+                gen=("capacity", art, cap),
             )
         )
         out.append(
@@ -214,6 +218,7 @@ def _generated_rules(article_files: dict[str, dict]) -> list[Rule]:
                 (f"{art}.capacity.not_met",),
                 origin=origin,
                 generated=True,
+                gen=("no_capacity", art, cap),
             )
         )
         cores = sorted(
@@ -234,6 +239,7 @@ def _generated_rules(article_files: dict[str, dict]) -> list[Rule]:
                 (f"{art}.core",),
                 origin=name,
                 generated=True,
+                gen=("made_out", art, None),
             )
         )
         out.append(
@@ -245,6 +251,7 @@ def _generated_rules(article_files: dict[str, dict]) -> list[Rule]:
                 (f"{art}.made",),
                 origin=name,
                 generated=True,
+                gen=("made", art, None),
             )
         )
     return out

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from .compiler import programs
+from .i18n import law, tr
 from .models import (
     ArticleRef,
     FactPattern,
@@ -43,7 +44,7 @@ def assemble(
     from .engine import Derivation  # noqa: F401  (type only)
 
     warnings: list[str] = []
-    notes: list[str] = [law_by_date()["texts"]["edition"]]
+    notes: list[str] = [law("law_by_date", "texts.edition", law_by_date()["texts"]["edition"])]
     missing: list[MissingFact] = []
     _unit_outputs(derived, missing, warnings, notes)
     missing += extra_missing
@@ -99,18 +100,18 @@ def _unit_outputs(derived: list, missing: list[MissingFact], warnings: list[str]
                     MissingFact(
                         affects=list(meta["affects"]),
                         fact=meta["fact"].format(offender=off),
-                        question=" ".join(str(meta["question"]).split()),
+                        question=law("missing_facts", atom, " ".join(str(meta["question"]).split())),
                     )
                 )
             elif atom in wt:
-                (notes if wt[atom].get("to") == "notes" else warnings).append(wt[atom]["text"])
+                (notes if wt[atom].get("to") == "notes" else warnings).append(law("warnings", atom, wt[atom]["text"]))
         o = unit.offender
         if o is not None and o.age is None and any(a.endswith(".core") for a in d.atoms):
             missing.append(
                 MissingFact(
                     affects=["CC art. 28"],
                     fact=f"offenders[{o.id}].age",
-                    question=f"How old was {o.id} at the offence date? Capacity starts at 16 (14 for arts. 165 and 166; 18 for 157 and 180).",
+                    question=tr("engine.offender_age.question", who=o.id),
                 )
             )
 
@@ -121,42 +122,37 @@ def _law_notes(
     lbd = law_by_date()
     d = fp.offence_date
     if d is None:
-        notes.append(lbd["texts"]["no_date"])
+        notes.append(law("law_by_date", "texts.no_date", lbd["texts"]["no_date"]))
     elif d < CC2021_IN_FORCE:
         period = next(
             p for p in lbd["periods"] if (p.get("from") is None or d >= p["from"]) and (p.get("to") is None or d <= p["to"])
         )
-        notes.append(lbd["texts"]["retro"].format(code=period["code"]["label"]))
+        pi = lbd["periods"].index(period)
+        label = law("law_by_date", f"period.{pi}.code_label", period["code"]["label"])
+        notes.append(law("law_by_date", "texts.retro", lbd["texts"]["retro"]).format(code=label))
         if period.get("note"):
-            notes.append(period["note"])
+            notes.append(law("law_by_date", f"period.{pi}.note", period["note"]))
         unmapped = sorted({q.article for q in quals if q.historical_equivalent is None})
         if unmapped:
-            notes.append(
-                "No historical equivalent is recorded for art. "
-                + ", ".join(unmapped)
-                + " in the code then in force; the 2021 article is shown."
-            )
+            notes.append(tr("engine.unmapped", articles=", ".join(unmapped)))
     if any(q.article == "166" and q.part == 1 for q in quals):
         warnings.append(_open_question("Q-166-1-PENALTY"))
     ents = [o for o in fp.offenders if o.legal_entity]
     if ents:
-        warnings.append(
-            f"{', '.join(o.id for o in ents)}: a legal entity is not a subject of crime (CC art. 24 part 3); "
-            "Law 55 art. 14 provides for liquidating a legal entity used for trafficking."
-        )
+        warnings.append(tr("engine.legal_entity", ids=", ".join(o.id for o in ents)))
     if not [o for o in fp.offenders if not o.legal_entity] and quals:
-        warnings.append("No offender is identified: the findings describe the conduct; capacity cannot be checked.")
+        warnings.append(tr("engine.no_offender"))
     if not fp.victims:
-        warnings.append("No victim is listed: offences against a person need at least one victim.")
+        warnings.append(tr("engine.no_victim"))
     for q in quals:
         if not q.verified:
-            warnings.append(f"Art. {q.article} is unverified: its text, parts and penalty are not in the 2024 edition.")
+            warnings.append(tr("engine.unverified", art=q.article))
 
 
 def _open_question(qid: str) -> str:
     from .ruledata import open_questions
 
-    return open_questions()[qid]
+    return law("open_questions", qid, open_questions()[qid])
 
 
 # --------------------------------------------------------------------------- victim status
@@ -263,13 +259,13 @@ def _non_punishment(fp: FactPattern, status: dict, backend: str | None, missing:
             raise RuntimeError(f"non-punishment rules gave {results or 'no outcome'} for {v.id} art. {o.article}")
         meta = outcomes[results[0]]
         rd = sorted({r for rid in fr for r in prog.rules[rid].readings})
-        reason = " ".join(str(meta["reason"]).split())
+        reason = law("non_punishment", results[0], " ".join(str(meta["reason"]).split()))
         if results[0] == "np.too_young":
-            reason = f"{v.id} was {fp.victim_age(v)}, under {_capacity_age(o)}: " + reason
+            reason = tr("engine.np.too_young", victim=v.id, age=fp.victim_age(v), cap=_capacity_age(o)) + reason
         if fp.offence_date and fp.offence_date < CC2021_IN_FORCE and _kind(o) == "criminal":
-            reason += " " + lbd["np_pre2021"]
+            reason += " " + law("law_by_date", "texts.np_pre2021", lbd["np_pre2021"])
         if o.foreign_law:
-            reason += " " + lbd["np_foreign"]
+            reason += " " + law("law_by_date", "texts.np_foreign", lbd["np_foreign"])
         out.append(
             NonPunishment(
                 victim=v.id,
@@ -286,7 +282,7 @@ def _non_punishment(fp: FactPattern, status: dict, backend: str | None, missing:
                 MissingFact(
                     affects=["CC art. 166 note", "Law 55 art. 12"],
                     fact=path,
-                    question=f"Did {v.id} commit art. {o.article} ({o.instrument}) as a result of being trafficked?",
+                    question=tr("engine.np.cause_question", victim=v.id, article=o.article, instrument=o.instrument),
                 )
             )
         if results[0] == "np.gravity_unknown":
@@ -294,13 +290,21 @@ def _non_punishment(fp: FactPattern, status: dict, backend: str | None, missing:
                 MissingFact(
                     affects=["CC art. 166 note"],
                     fact=path.replace("caused_by_trafficking", "max_penalty_years"),
-                    question=f"What is the maximum imprisonment for art. {o.article} ({o.instrument})? 0 if none.",
+                    question=tr("engine.np.gravity_question", article=o.article, instrument=o.instrument),
                 )
             )
     return out
 
 
 # --------------------------------------------------------------------------- prosecution
+def _pt(key: str) -> str:
+    return law("consequences", f"prosecution.{key}", consequences()["prosecution"][key])
+
+
+def _ex(key: str) -> str:
+    return law("consequences", f"explanations.{key}", consequences()["explanations"][key])
+
+
 def _prosecution(fp: FactPattern, quals: list[Qualification], warnings: list[str]) -> Prosecution:
     texts = consequences()["prosecution"]
     considered = [q for q in quals if q.role in ("primary", "concurrent")] or [q for q in quals if q.role == "alternative"]
@@ -329,13 +333,16 @@ def _prosecution(fp: FactPattern, quals: list[Qualification], warnings: list[str
             basis += ["CPC art. 27 part 5 item 1"]
         else:
             if ex_officio:
-                warnings.append(texts["complaint_reconciled"])
-            basis += ["CC art. 57 part 1", "CPC art. 505 part 7"] + list(texts["reconciliation_conditions"])
+                warnings.append(_pt("complaint_reconciled"))
+            basis += ["CC art. 57 part 1", "CPC art. 505 part 7"] + [
+                law("consequences", f"prosecution.reconciliation_conditions.{i}", t)
+                for i, t in enumerate(texts["reconciliation_conditions"])
+            ]
     flags = []
     if rec:
         if mode == "public" and rec.prosecution in ("private", "private_public"):
             flags.append("recorded_private")
-            warnings.append(texts["renumbered"])
+            warnings.append(_pt("renumbered"))
         if mode == "public" and rec.opened_on_victim_complaint:
             flags.append("opened_on_complaint_only")
         if rec.terminated_by_reconciliation and not permitted:
@@ -370,19 +377,19 @@ def _charge_max_and_gravity(c) -> tuple[float, str]:
 
 def _label(ref) -> str:
     inst = "" if ref.instrument == "CC" else f"{ref.instrument} "
-    return f"{inst}art. {ref.article}" + (f"({ref.part})" if ref.part is not None else "")
+    return inst + tr("engine.label.article", article=ref.article) + (f"({ref.part})" if ref.part is not None else "")
 
 
 def _consequences(kinds: list[str], charged, suggested: Qualification | None) -> list[str]:
     texts = consequences()["consequences"]
-    out = [texts[k] for k in kinds]
+    out = [law("consequences", f"consequences.{k}", texts[k]) for k in kinds]
     cmax, cgrav = _charge_max_and_gravity(charged)
     if suggested is not None:
         smax = catalogue()[suggested.article].parts[suggested.part].max_years
         if cmax == cmax and cmax < smax:  # nan (unknown charge) compares false
-            out.append(texts["lower_penalty"])
+            out.append(law("consequences", "consequences.lower_penalty", texts["lower_penalty"]))
     if cgrav in LOW_GRAVITY:
-        out.append(texts["reconciliation"])
+        out.append(law("consequences", "consequences.reconciliation", texts["reconciliation"]))
     return out
 
 
@@ -392,7 +399,6 @@ def _misclassification(
     rec = fp.record
     if rec is None:
         return []
-    ex = consequences()["explanations"]
     out: list[Misclassification] = []
     prim = next((q for q in quals if q.role == "primary"), None)
     alts = [q for q in quals if q.role == "alternative" and q.article in ("166", "167")]
@@ -416,7 +422,7 @@ def _misclassification(
                 suggested=ref(sug),
                 kind="trafficking_not_charged",
                 severity="high" if traf_prim else "medium",
-                explanation=ex[key].format(suggested=_label(ref(sug)), charged=_label(charged)),
+                explanation=_ex(key).format(suggested=_label(ref(sug)), charged=_label(charged)),
                 consequences=_consequences(["no_status", "no_non_punishment"], charged, sug),
                 interpretation=sug.interpretation,
             )
@@ -426,9 +432,8 @@ def _misclassification(
         if c.instrument != "CC":
             continue  # an old code's trafficking article: its 2021 equivalent is shown as historical_equivalent
         if traf_prim is None:
-            why = (
-                "; ".join(f"{m.fact}: {m.question}" for m in missing if set(m.affects) & {"CC art. 166", "CC art. 167"})
-                or "the facts stated do not make out a trafficking article"
+            why = "; ".join(f"{m.fact}: {m.question}" for m in missing if set(m.affects) & {"CC art. 166", "CC art. 167"}) or tr(
+                "engine.mis.why_nothing"
             )
             out.append(
                 Misclassification(
@@ -436,24 +441,20 @@ def _misclassification(
                     suggested=ref(alts[0]) if alts else (ref(prim) if prim else None),
                     kind="overcharged",
                     severity="low",
-                    explanation=ex["overcharged"].format(charged=_label(cref), why=why),
+                    explanation=_ex("overcharged").format(charged=_label(cref), why=why),
                     consequences=[],
                     interpretation=bool(alts and alts[0].interpretation),
                 )
             )
         elif c.article != traf_prim.article:
-            why = (
-                "the victim is a child and art. 167 is the special norm"
-                if traf_prim.article == "167"
-                else "art. 167 is not available against this offender (capacity, CC art. 28) or the victim is an adult"
-            )
+            why = tr("engine.mis.why_child") if traf_prim.article == "167" else tr("engine.mis.why_not_167")
             out.append(
                 Misclassification(
                     charged=cref,
                     suggested=ref(traf_prim),
                     kind="wrong_article",
                     severity="high",
-                    explanation=ex["wrong_article"].format(charged=_label(cref), suggested=_label(ref(traf_prim)), why=why),
+                    explanation=_ex("wrong_article").format(charged=_label(cref), suggested=_label(ref(traf_prim)), why=why),
                     consequences=_consequences([], c, traf_prim),
                     interpretation=traf_prim.interpretation,
                 )
@@ -472,9 +473,13 @@ def _misclassification(
                     c.part != prim.part and _charge_max_and_gravity(c)[0] < catalogue()[prim.article].parts[prim.part].max_years
                 )
                 why = (
-                    f"items met and not charged: {', '.join(f'part {prim.part} item {i}' for i in prim.items) or 'see elements'}"
+                    tr(
+                        "engine.mis.why_items",
+                        items=", ".join(tr("engine.item", part=prim.part, item=i) for i in prim.items)
+                        or tr("engine.mis.see_elements"),
+                    )
                     if lower
-                    else "the facts do not support the aggravation charged"
+                    else tr("engine.mis.why_aggravation")
                 )
                 out.append(
                     Misclassification(
@@ -482,7 +487,7 @@ def _misclassification(
                         suggested=ref(prim),
                         kind="wrong_part",
                         severity="medium",
-                        explanation=ex["wrong_part"].format(charged=_label(cref), suggested=_label(ref(prim)), why=why),
+                        explanation=_ex("wrong_part").format(charged=_label(cref), suggested=_label(ref(prim)), why=why),
                         consequences=_consequences([], c, prim) if lower else [],
                         interpretation=prim.interpretation,
                     )
@@ -497,16 +502,17 @@ def _misclassification(
                     and n.applies in ("yes", "unclear")
                 ):
                     cref = ArticleRef(instrument=c.instrument, article=c.article, part=c.part)
-                    how = "shields them from punishment for it" if n.applies == "yes" else "may shield them (human review)"
+                    how = tr("engine.mis.victim_yes") if n.applies == "yes" else tr("engine.mis.victim_unclear")
                     out.append(
                         Misclassification(
                             charged=cref,
                             suggested=None,
                             kind="victim_punished",
                             severity="high" if n.applies == "yes" else "medium",
-                            explanation=ex["victim_punished"].format(victim=c.victim, charged=_label(cref), how=how),
+                            explanation=_ex("victim_punished").format(victim=c.victim, charged=_label(cref), how=how),
                             consequences=[
-                                consequences()["consequences"][k] for k in ("treated_as_offender", "no_non_punishment")
+                                law("consequences", f"consequences.{k}", consequences()["consequences"][k])
+                                for k in ("treated_as_offender", "no_non_punishment")
                             ],
                             interpretation=n.interpretation,
                             victim=c.victim,

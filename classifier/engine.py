@@ -19,6 +19,7 @@ from typing import Any
 
 from . import oracle
 from .compiler import Cond, Program, Rule, article_logic, evaluate, programs
+from .i18n import cite, lang, law, tr
 from .models import (
     ArticleRef,
     Element,
@@ -181,6 +182,31 @@ def _ref(article: str, part: int | None, item: int | None = None) -> str:
     return s
 
 
+def _penalty(article: str, part: int | None, p: Part) -> str:
+    key = f"{article}({part})" if part is not None else article
+    return law("penalties", key, p.penalty.text)
+
+
+def says(rule: Rule) -> str:
+    """A rule's plain-words statement in the language in force."""
+    if lang() == "en":
+        return rule.says
+    if rule.gen:
+        kind, *params = rule.gen
+        if kind == "vocab":
+            vkind, value, label, source = params
+            own = law("vocabulary", f"{vkind}.{value}.says", "")
+            if own:
+                return own
+            return tr("engine.gen.vocab", label=law("vocabulary", f"{vkind}.{value}", label).capitalize(), source=cite(source))
+        if kind == "exploitation":
+            value, label = params
+            return tr("engine.gen.exploitation", label=law("vocabulary", f"purposes.{value}", label).capitalize())
+        art, cap = params
+        return tr(f"engine.gen.{kind}", art=art, cap=cap)
+    return law("rules", rule.id, rule.says)
+
+
 def _label(article: str, part: int | None) -> str:
     return f"{article}({part})" if part is not None else article
 
@@ -236,7 +262,7 @@ def _elements(d: Derivation, art: str, unit: Unit, fp: FactPattern) -> tuple[lis
                     element=name,
                     status=status,
                     facts=list(s.paths) or [_field_for(name)],
-                    reason=s.rule.says if s.rule else meta["label"],
+                    reason=says(s.rule) if s.rule else _el_label(art, name, meta),
                     source=s.rule.provision if s.rule else meta["source"],
                     interpretation=bool(rd),
                     readings=rd,
@@ -248,7 +274,7 @@ def _elements(d: Derivation, art: str, unit: Unit, fp: FactPattern) -> tuple[lis
                     element=name,
                     status="unknown",
                     facts=[_field_for(name)],
-                    reason=f"not established: {meta['label']}",
+                    reason=tr("engine.not_established", label=_el_label(art, name, meta)),
                     source=meta["source"],
                 )
             )
@@ -256,12 +282,13 @@ def _elements(d: Derivation, art: str, unit: Unit, fp: FactPattern) -> tuple[lis
         s = d.support(f"{art}.item.{p}.{i}")
         rd = sorted(s.readings)
         text = catalogue()[art].parts.get(p).items.get(i) if catalogue()[art].parts.get(p) else None
+        text = law("items", f"{art}({p}){i}", text) if text else None
         out.append(
             Element(
                 element=f"part {p} item {i}",
                 status="met",
                 facts=list(s.paths),
-                reason=text or (s.rule.says if s.rule else ""),
+                reason=text or (says(s.rule) if s.rule else ""),
                 source=_ref(art, p, i),
                 interpretation=bool(rd),
                 readings=rd,
@@ -273,13 +300,21 @@ def _elements(d: Derivation, art: str, unit: Unit, fp: FactPattern) -> tuple[lis
 def _made_out(art: str, part: int | None, items: list[int], elements: list[Element]) -> str:
     """Why the article is made out, in a line: its elements, and the items of its part."""
     meta = article_logic()[art].get("elements") or {}
-    met = [meta[e.element]["label"] for e in elements if e.element in meta and e.status == "met"]
-    free = [meta[e.element]["label"] for e in elements if e.element in meta and e.status == "not_required"]
-    text = "made out: " + ", ".join(met) + (f"; not required: {', '.join(free)}" if free else "")
+    met = [_el_label(art, e.element, meta[e.element]) for e in elements if e.element in meta and e.status == "met"]
+    free = [_el_label(art, e.element, meta[e.element]) for e in elements if e.element in meta and e.status == "not_required"]
+    text = tr("engine.made_out", met=", ".join(met)) + (tr("engine.made_out_free", free=", ".join(free)) if free else "")
     pdata = catalogue()[art].parts[part]
     if items:
-        text += f"; part {part} " + "; ".join(f"item {i}: {pdata.items.get(i, '').rstrip('.')}" for i in items)
+        texts = [
+            tr("engine.item_text", item=i, text=law("items", f"{art}({part}){i}", pdata.items.get(i, "")).rstrip("."))
+            for i in items
+        ]
+        text += tr("engine.made_out_items", part=part, items="; ".join(texts))
     return text
+
+
+def _el_label(art: str, name: str, meta: dict) -> str:
+    return law("elements", f"{art}.{name}", meta["label"])
 
 
 def _field_for(element: str) -> str:
@@ -294,7 +329,7 @@ def _capacity_element(d: Derivation, art: str, unit: Unit, meta: dict, cat: Arti
             element="capacity",
             status="unknown",
             facts=["offenders"],
-            reason=f"no offender is identified; liability for art. {art} starts at {cap}",
+            reason=tr("engine.capacity.none", art=art, cap=cap),
             source=meta["source"],
         )
     path = f"offenders[{o.id}].age"
@@ -303,7 +338,7 @@ def _capacity_element(d: Derivation, art: str, unit: Unit, meta: dict, cat: Arti
             element="capacity",
             status="unknown",
             facts=[path],
-            reason=f"{o.id}'s age is not stated; liability for art. {art} starts at {cap}, and is assumed for the analysis — establish it",
+            reason=tr("engine.capacity.unknown", who=o.id, art=art, cap=cap),
             source=meta["source"],
         )
     met = f"{art}.capacity.met" in d.atoms
@@ -311,7 +346,7 @@ def _capacity_element(d: Derivation, art: str, unit: Unit, meta: dict, cat: Arti
         element="capacity",
         status="met" if met else "not_met",
         facts=[path],
-        reason=f"{o.id} was {o.age}; liability for art. {art} starts at {cap}",
+        reason=tr("engine.capacity.known", who=o.id, age=o.age, art=art, cap=cap),
         source=meta["source"],
     )
 
@@ -369,9 +404,8 @@ def _assign_role(f: Finding, d: Derivation, made: dict[str, int | None], traf: s
     if f"{art}.capacity.met" not in d.atoms:
         f.role = "excluded"
         age = o.age if o else None
-        f.reason = (
-            f"{o.id if o else 'the offender'} was {age} at the offence date, under {cat[art].capacity_age}, "
-            f"the age of liability for art. {art} (CC art. 28)"
+        f.reason = tr(
+            "engine.role.capacity", who=o.id if o else tr("engine.the_offender"), age=age, cap=cat[art].capacity_age, art=art
         )
         return
     displaced = _role_rules(d, art, "displaced_by")
@@ -380,16 +414,21 @@ def _assign_role(f: Finding, d: Derivation, made: dict[str, int | None], traf: s
         f.role, f.role_rule, f.by = "competing", rule, by
         f.readings |= set(rule.readings)
         mine, theirs = f.part_data, cat[by].parts[made[by]]
-        f.reason = (
-            f"made out but displaced by art. {by} ({rule.says.rstrip('.')}; CC art. 22): "
-            f"{_label(art, f.part)} carries {mine.penalty.text}, {_label(by, made[by])} carries {theirs.penalty.text}"
+        f.reason = tr(
+            "engine.role.competing",
+            by=by,
+            why=says(rule).rstrip("."),
+            mine=_label(art, f.part),
+            mine_penalty=_penalty(art, f.part, mine),
+            theirs=_label(by, made[by]),
+            theirs_penalty=_penalty(by, made[by], theirs),
         )
         return
     if f"{art}.alternative" in d.atoms:
         s = d.support(f"{art}.alternative")
         f.role, f.role_rule = "alternative", s.rule
         f.readings |= set(s.readings)
-        f.reason = f"contested: {s.rule.says if s.rule else ''}"
+        f.reason = tr("engine.role.alternative", why=says(s.rule) if s.rule else "")
         return
     for kind in ("absorbed_by", "concurrent_with"):
         for by, rule in _role_rules(d, art, kind):
@@ -402,15 +441,13 @@ def _assign_role(f: Finding, d: Derivation, made: dict[str, int | None], traf: s
                 ok, why = _check(rule.check, f, target, made, d)
                 if ok:
                     f.role = "excluded"
-                    f.reason = (
-                        f"absorbed by art. {target} as a component of the more complete norm (CC art. 22 part 3): {rule.says}"
-                    )
+                    f.reason = tr("engine.role.absorbed", by=target, why=says(rule))
                 else:
                     f.role = "concurrent"
-                    f.reason = f"a further crime alongside art. {target} (CC art. 21): {why}"
+                    f.reason = tr("engine.role.concurrent_check", by=target, why=why)
             else:
                 f.role = "concurrent"
-                f.reason = f"a further crime alongside art. {target}: {rule.says}"
+                f.reason = tr("engine.role.concurrent", by=target, why=says(rule))
             return
 
 
@@ -423,9 +460,8 @@ def _check(check: Any, f: Finding, target: str, made: dict[str, int | None], d: 
         fmax = f.part_data.max_years
         if tmax >= fmax:
             return True, ""
-        return False, (
-            f"not absorbed: {_label(target, tpart)} carries at most {tmax:g} years, less than "
-            f"{_label(f.article, f.part)} ({fmax:g}); art. 22(3) needs the whole to carry at least the part's penalty"
+        return False, tr(
+            "engine.check.max", target=_label(target, tpart), tmax=f"{tmax:g}", mine=_label(f.article, f.part), fmax=f"{fmax:g}"
         )
     if isinstance(check, dict) and "item" in check:
         want = check["item"]  # like "166(2)5"
@@ -433,7 +469,7 @@ def _check(check: Any, f: Finding, target: str, made: dict[str, int | None], d: 
         p, i = rest.split(")")
         if tpart == int(p) and int(i) in [i2 for p2, i2 in _items(d, art, tpart) if p2 == tpart]:
             return True, ""
-        return False, f"not absorbed: the trafficking qualification does not carry item {i} of part {p} (border movement)"
+        return False, tr("engine.check.item", item=i, part=p)
     raise ValueError(f"unknown check {check!r}")
 
 
@@ -485,12 +521,12 @@ def _rank(findings: list[Finding]) -> None:
         if f.role is None:
             f.role = "concurrent"
             who = []
-            if f.victims != best.victims:
-                who.append("victims " + ", ".join(f.victims) if f.victims else "")
+            if f.victims != best.victims and f.victims:
+                who.append(tr("engine.rank.victims", ids=", ".join(f.victims)))
             if f.offenders != best.offenders:
-                who.append("offenders " + ", ".join(f.offenders))
-            scope = f" (against {'; '.join(w for w in who if w)})" if any(who) else ""
-            f.reason = f"also made out{scope}; charged alongside the primary {lead} (CC art. 21): {f.reason}"
+                who.append(tr("engine.rank.offenders", ids=", ".join(f.offenders)))
+            scope = tr("engine.rank.against", who="; ".join(who)) if who else ""
+            f.reason = tr("engine.rank.also", scope=scope, lead=lead, why=f.reason)
 
 
 def _historical(article: str, d: dt.date | None) -> HistoricalEquivalent | None:
@@ -536,14 +572,14 @@ def _to_model(f: Finding, fp: FactPattern) -> Qualification:
         article=f.article,
         part=f.part,
         items=sorted(f.items),
-        title=art.title,
+        title=art.title_ru if lang() == "ru" and art.title_ru else art.title,
         role=f.role or "primary",
         reason=f.reason,
         offenders=f.offenders,
         victims=f.victims,
         gravity=gravity,
         prosecution=_mode(gravity),
-        penalty=p.penalty.text,
+        penalty=_penalty(f.article, f.part, p),
         interpretation=bool(rd),
         readings=rd,
         historical_equivalent=_historical(f.article, fp.offence_date),
@@ -556,9 +592,7 @@ def _to_model(f: Finding, fp: FactPattern) -> Qualification:
 ROLE_ORDER = {"primary": 0, "concurrent": 1, "alternative": 2, "competing": 3, "excluded": 4}
 
 
-def _qualify(
-    fp: FactPattern, backend: str | None
-) -> tuple[list[Finding], list[tuple[Unit, Derivation]]]:
+def _qualify(fp: FactPattern, backend: str | None) -> tuple[list[Finding], list[tuple[Unit, Derivation]]]:
     units = build_units(fp)
     prog = programs()["qualification"]
     fired = _run("qualification", [u.atoms for u in units], backend)
@@ -572,31 +606,38 @@ def _qualify(
     return findings, derived
 
 
-def classify(facts: FactPattern | dict[str, Any], backend: str | None = None) -> Findings:
-    """Classify one fact pattern. Takes a dict (FACTS.md v1) or a `FactPattern`; returns `Findings`."""
+def classify(facts: FactPattern | dict[str, Any], backend: str | None = None, lang: str | None = None) -> Findings:
+    """Classify one fact pattern. Takes a dict (FACTS.md v1) or a `FactPattern`; returns `Findings`.
+
+    `lang` ("en" or "ru"; default: `THB_LANG`, else English) sets the language of the prose
+    fields; keys and enumeration values stay English."""
+    from . import i18n
     from .consequences import assemble
 
     fp = facts if isinstance(facts, FactPattern) else FactPattern.model_validate(facts)
-    findings, derived = _qualify(fp, backend)
-    quals = [_to_model(f, fp) for f in findings]
-    extra_missing: list[MissingFact] = []
-    extra_warnings: list[str] = []
-    _age_branches(fp, backend, quals, extra_missing, extra_warnings)
-    return assemble(fp, quals, derived, backend, extra_missing, extra_warnings)
+    with i18n.use(lang):
+        findings, derived = _qualify(fp, backend)
+        quals = [_to_model(f, fp) for f in findings]
+        extra_missing: list[MissingFact] = []
+        extra_warnings: list[str] = []
+        _age_branches(fp, backend, quals, extra_missing, extra_warnings)
+        out = assemble(fp, quals, derived, backend, extra_missing, extra_warnings)
+        return i18n.localise_citations(out)
 
 
 def _summary(quals: list[Qualification]) -> str:
     prim = next((q for q in quals if q.role == "primary"), None)
-    return _label(prim.article, prim.part) if prim else "none"
+    return _label(prim.article, prim.part) if prim else tr("engine.none")
 
 
 # A victim's age not stated: the child branch is analysed in each band where the law differs
 # (CC art. 167(3)1 and 170(3)1 under 14; 157 under 16; 169(2)2 and 170(2)2 from 14 to 17).
-AGE_BANDS = (("under 14", 10), ("aged 14 or 15", 15), ("aged 16 or 17", 17))
+AGE_BANDS = (("engine.age.band.u14", 10), ("engine.age.band.14_15", 15), ("engine.age.band.16_17", 17))
 
 
-def _age_branches(fp: FactPattern, backend: str | None, quals: list[Qualification],
-                  missing: list[MissingFact], warnings: list[str]) -> None:
+def _age_branches(
+    fp: FactPattern, backend: str | None, quals: list[Qualification], missing: list[MissingFact], warnings: list[str]
+) -> None:
     """Report what would change if a victim whose age is not stated was a child."""
     unknown = [v for v in fp.victims if fp.victim_age(v) is None]
     if not unknown:
@@ -609,20 +650,19 @@ def _age_branches(fp: FactPattern, backend: str | None, quals: list[Qualificatio
         alt, _ = _qualify(alt_fp, backend)
         alt_q = [_to_model(f, alt_fp) for f in alt]
         if {(q.article, q.part, q.role) for q in alt_q} != main:
-            diffs.append(f"{band}: {_summary(alt_q)}")
+            diffs.append(f"{tr(band)}: {_summary(alt_q)}")
     if not diffs:
         return
     names = ", ".join(sorted(ids))
-    warnings.append(
-        f"The age of {names} is not stated, so a child victim is not established and the analysis treats "
-        f"{'them' if len(ids) > 1 else 'the victim'} as an adult (primary: {_summary(quals)}). "
-        f"If a child at the offence date, the primary would be — " + "; ".join(diffs) + "."
-    )
+    warnings.append(tr("engine.age.warning", names=names, primary=_summary(quals), diffs="; ".join(diffs)))
     for v in unknown:
-        missing.append(MissingFact(
-            affects=["CC art. 166", "CC art. 167", "CC appendix 1 item 9"], fact=f"victims[{v.id}].age",
-            question=f"How old was {v.id} at the offence date? If a child — " + "; ".join(diffs) + ".",
-        ))
+        missing.append(
+            MissingFact(
+                affects=["CC art. 166", "CC art. 167", "CC appendix 1 item 9"],
+                fact=f"victims[{v.id}].age",
+                question=tr("engine.age.question", victim=v.id, diffs="; ".join(diffs)),
+            )
+        )
 
 
 def rule_count() -> dict[str, int]:

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .i18n import lang, tr
 from .models import FactPattern
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -78,24 +79,24 @@ def read_text(path: str) -> tuple[str, str]:
     else:
         p = Path(path)
         if not p.exists():
-            raise InputError(f"{path}: no such file")
+            raise InputError(tr("input.no_file", path=path))
         if p.is_dir():
-            raise InputError(f"{path}: is a directory, not a fact-pattern file")
+            raise InputError(tr("input.directory", path=path))
         if p.stat().st_size > MAX_BYTES:
-            raise InputError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MB; split it or use `thb audit`")
+            raise InputError(tr("input.too_large", path=path, mb=MAX_BYTES // (1024 * 1024)))
         try:
             data = p.read_bytes()
         except OSError as e:
-            raise InputError(f"{path}: cannot be read ({e.strerror})") from None
+            raise InputError(tr("input.unreadable", path=path, why=e.strerror)) from None
         name = path
     if not data.strip():
-        raise InputError(f"{name}: the file is empty; a fact pattern needs at least `case_id`")
+        raise InputError(tr("input.empty", name=name))
     if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: a binary file, not YAML or JSON text")
+        raise InputError(tr("input.binary", name=name))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InputError(f"{name}: not UTF-8 text (byte {e.start}); save it as UTF-8") from None
+        raise InputError(tr("input.not_utf8", name=name, byte=e.start)) from None
     return name, text
 
 
@@ -110,29 +111,29 @@ def parse(name: str, text: str) -> list[tuple[int | None, Any]]:
             try:
                 out.append((i, json.loads(line)))
             except json.JSONDecodeError as e:
-                out.append((i, InputError(f"{name}:{i}: invalid JSON at column {e.colno}: {e.msg}")))
+                out.append((i, InputError(tr("input.bad_json_line", name=name, line=i, col=e.colno, msg=e.msg))))
         if not out:
-            raise InputError(f"{name}: no records")
+            raise InputError(tr("input.no_records", name=name))
         return out
     stripped = text.lstrip()
     if lower.endswith(".json") or (not lower.endswith((".yaml", ".yml")) and stripped[:1] in "{["):
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as e:
-            raise InputError(f"{name}:{e.lineno}: invalid JSON at column {e.colno}: {e.msg}") from None
+            raise InputError(tr("input.bad_json_line", name=name, line=e.lineno, col=e.colno, msg=e.msg)) from None
     else:
         try:
             obj = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
             where = f"{name}:{mark.line + 1}" if mark else name
-            col = f", column {mark.column + 1}" if mark else ""
-            raise InputError(f"{where}: YAML syntax error{col}: {e.problem or e.context}") from None
+            col = tr("input.yaml_col", col=mark.column + 1) if mark else ""
+            raise InputError(tr("input.yaml_syntax", where=where, col=col, msg=e.problem or e.context)) from None
         except yaml.YAMLError as e:
-            raise InputError(f"{name}: YAML error: {e}") from None
+            raise InputError(tr("input.yaml_error", name=name, msg=e)) from None
     if isinstance(obj, list):
         if not obj:
-            raise InputError(f"{name}: an empty list; expected fact patterns")
+            raise InputError(tr("input.empty_list", name=name))
         return [(None, o) for o in obj]
     return [(None, obj)]
 
@@ -173,27 +174,35 @@ def explain(e: ValidationError, model: type[BaseModel] = FactPattern, limit: int
     for err in e.errors()[:limit]:
         loc = tuple(err["loc"])
         path = _path(loc)
-        if err["type"] == "extra_forbidden":
+        got = err.get("input")
+        shown = "" if isinstance(got, dict | list) or got is None else tr("input.got", got=repr(got))
+        kind = err["type"]
+        ctx = err.get("ctx") or {}
+        if kind == "extra_forbidden":
             key = str(loc[-1])
             allowed = _allowed_keys(model, loc)
             near = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"; did you mean `{near[0]}`?" if near else (f"; allowed: {', '.join(allowed)}" if allowed else "")
-            lines.append(f"{path}: unknown key `{key}`{hint}")
-        elif err["type"] == "literal_error":
-            got = err.get("input")
-            allowed = err.get("ctx", {}).get("expected", "")
-            lines.append(f"{path}: unknown value {got!r}; allowed: {allowed}")
-        elif err["type"] == "missing":
-            lines.append(f"{path}: required")
-        elif err["type"] in ("bool_type", "bool_parsing"):
-            lines.append(f"{path}: expected true or false, got {err.get('input')!r}")
+            hint = tr("input.did_you_mean", near=near[0]) if near else (tr("input.allowed_keys", keys=", ".join(allowed)) if allowed else "")
+            lines.append(tr("input.unknown_key", path=path, key=key, hint=hint))
+        elif kind == "literal_error":
+            lines.append(tr("input.unknown_value", path=path, got=repr(got), allowed=ctx.get("expected", "")))
+        elif kind == "missing":
+            lines.append(tr("input.required", path=path))
+        elif kind in ("bool_type", "bool_parsing"):
+            lines.append(tr("input.expected_bool", path=path, got=repr(got)))
+        elif kind in ("int_type", "int_parsing", "int_from_float"):
+            lines.append(tr("input.expected_int", path=path, shown=shown))
+        elif kind in ("greater_than_equal", "greater_than"):
+            lines.append(tr("input.too_small", path=path, limit=ctx.get("ge", ctx.get("gt")), shown=shown))
+        elif kind in ("less_than_equal", "less_than"):
+            lines.append(tr("input.too_large_value", path=path, limit=ctx.get("le", ctx.get("lt")), shown=shown))
+        elif kind.startswith("date_"):
+            detail = f" — {err['msg']}" if lang() == "en" else ""
+            lines.append(tr("input.bad_date", path=path, shown=shown) + detail)
         else:
-            msg = err["msg"].removeprefix("Value error, ")
-            got = err.get("input")
-            shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
-            lines.append(f"{path}: {msg}{shown}")
+            lines.append(tr("input.other", path=path, msg=err["msg"].removeprefix("Value error, "), shown=shown))
     if len(e.errors()) > limit:
-        lines.append(f"... and {len(e.errors()) - limit} more")
+        lines.append(tr("input.more", n=len(e.errors()) - limit))
     return "\n  ".join(lines)
 
 
@@ -203,13 +212,13 @@ def validate(name: str, line: int | None, obj: Any) -> Record:
         rec.error = str(obj)
         return rec
     if not isinstance(obj, dict):
-        rec.error = f"{rec.where}: a fact pattern is a mapping of keys (case_id, victims, ...), got {type(obj).__name__}"
+        rec.error = tr("input.not_mapping", where=rec.where, type=type(obj).__name__)
         return rec
     try:
         rec.facts = FactPattern.model_validate(obj)
     except ValidationError as e:
         cid = obj.get("case_id")
-        who = f" (case_id {cid})" if isinstance(cid, str) else ""
+        who = tr("input.case_id", cid=cid) if isinstance(cid, str) else ""
         rec.error = f"{rec.where}{who}:\n  {explain(e)}"
     return rec
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
+from .i18n import tr
 from .ruledata import values
 
 FACTS_VERSION = 1
@@ -54,7 +55,7 @@ class VictimOffence(_In):
     @model_validator(mode="after")
     def _kind_for_other(self) -> VictimOffence:
         if self.instrument == "other" and self.kind is None:
-            raise ValueError("`kind` (criminal or administrative) is required when instrument is `other`")
+            raise ValueError(tr("model.kind_required"))
         return self
 
 
@@ -73,7 +74,7 @@ class Victim(_In):
     @classmethod
     def _iso(cls, v: str | None) -> str | None:
         if v is not None and v != "unknown" and not re.fullmatch(r"[A-Z]{2}", v):
-            raise ValueError("citizenship must be an ISO 3166 alpha-2 code in capitals (KG, RU, TJ...) or `unknown`")
+            raise ValueError(tr("model.citizenship"))
         return v
 
 
@@ -125,7 +126,7 @@ class FactPattern(_In):
     @classmethod
     def _plausible_date(cls, v: dt.date | None) -> dt.date | None:
         if v is not None and not (dt.date(1991, 1, 1) <= v <= dt.date.today() + dt.timedelta(days=1)):
-            raise ValueError(f"offence date {v} is outside 1991-01-01 .. today")
+            raise ValueError(tr("model.date_range", date=v))
         return v
 
     @model_validator(mode="after")
@@ -134,24 +135,22 @@ class FactPattern(_In):
             ids = [p.id for p in people]
             dup = sorted({i for i in ids if ids.count(i) > 1})
             if dup:
-                raise ValueError(f"{kind} id {dup[0]!r} is used twice; ids must be unique")
+                raise ValueError(tr("model.duplicate_id", kind=tr(f"model.{kind}"), id=dup[0]))
         vids = {v.id for v in self.victims}
         if self.record:
             for i, c in enumerate(self.record.victim_charged_with):
                 if c.victim not in vids:
-                    raise ValueError(
-                        f"record.victim_charged_with[{i}].victim {c.victim!r} is not a victim id "
-                        f"(known: {', '.join(sorted(vids)) or 'none'})"
-                    )
+                    known = ", ".join(sorted(vids)) or tr("model.none")
+                    raise ValueError(tr("model.unknown_victim", i=i, id=c.victim, known=known))
         when = self.offence_date or dt.date.today()
         for v in self.victims:
             if v.birth_date is not None:
                 if v.birth_date > when:
-                    raise ValueError(f"victim {v.id}: birth_date {v.birth_date} is after the offence date {when}")
+                    raise ValueError(tr("model.birth_after", id=v.id, birth=v.birth_date, when=when))
                 derived = age_on(v.birth_date, when)
                 if v.age is not None and v.age != derived:
                     raise ValueError(
-                        f"victim {v.id}: age {v.age} contradicts birth_date {v.birth_date} (aged {derived} on {when})"
+                        tr("model.age_contradicts", id=v.id, age=v.age, birth=v.birth_date, derived=derived, when=when)
                     )
         return self
 

@@ -119,9 +119,9 @@ def test_validate_lists_every_bad_record(tmp_path):
 
 BAD = {
     "unknown key (path named, suggestion)": ("case_id: A\nvictims:\n  - {id: V1, agee: 15}\n", ["victims[0].agee", "did you mean `age`"]),
-    "wrong type": ("case_id: A\nvictims:\n  - {id: V1, age: fifteen}\n", ["victims[0].age", "integer"]),
-    "negative age": ("case_id: A\nvictims:\n  - {id: V1, age: -3}\n", ["victims[0].age", "greater than or equal to 0"]),
-    "absurd age": ("case_id: A\noffenders:\n  - {id: P1, age: 300}\n", ["offenders[0].age", "less than or equal to 120"]),
+    "wrong type": ("case_id: A\nvictims:\n  - {id: V1, age: fifteen}\n", ["victims[0].age", "whole number"]),
+    "negative age": ("case_id: A\nvictims:\n  - {id: V1, age: -3}\n", ["victims[0].age", "must be at least 0"]),
+    "absurd age": ("case_id: A\noffenders:\n  - {id: P1, age: 300}\n", ["offenders[0].age", "must be at most 120"]),
     "impossible date": ("case_id: A\noffence_date: 2023-02-30\n", ["offence_date", "day value is outside"]),
     "unknown enum value": ("case_id: A\nmeans: [lies]\n", ["means[0]", "'lies'", "'deception'"]),
     "yes is not a boolean": ("case_id: A\nvictims:\n  - {id: V1, pregnant: yes}\n", ["victims[0].pregnant", "true or false"]),
