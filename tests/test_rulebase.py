@@ -100,7 +100,7 @@ def test_threads_share_the_engine_safely():
 
     def work():
         try:
-            for i in range(40):
+            for _ in range(40):
                 f = classify({**CASE, "case_id": "G"}, backend="durable")
                 assert f.model_dump() == expected
                 engine._MEMO.clear()
