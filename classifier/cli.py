@@ -288,8 +288,10 @@ def articles(
 
 # Extension commands: each module adds its commands to `app`.
 from .cases_cli import register as _register_cases  # noqa: E402
+from .interview_cli import register as _register_interview  # noqa: E402
 
 _register_cases(app)
+_register_interview(app)
 
 
 def _take_lang(argv: list[str]) -> list[str]:

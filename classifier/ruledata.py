@@ -37,9 +37,18 @@ def _load(name: str) -> Any:
         return yaml.safe_load(f)
 
 
+VOCABULARY_KEYS = {"label", "label_ru", "class", "reading", "source", "says", "decides", "kind"}
+
+
 @functools.cache
 def vocabulary() -> dict[str, Any]:
-    return _load("vocabulary.yaml")
+    data = _load("vocabulary.yaml")
+    for kind, entries in data.items():
+        for value, entry in entries.items():
+            unknown = set(entry) - VOCABULARY_KEYS
+            if unknown:  # an unquoted comma in an inline mapping splits a label silently
+                raise ValueError(f"rules/vocabulary.yaml: {kind}.{value} has unknown keys {sorted(unknown)}; quote texts with commas")
+    return data
 
 
 def values(kind: str) -> list[str]:
