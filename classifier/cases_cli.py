@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import training as tr
+from .i18n import tr as msg
 from .loader import InputError
 
 cases_app = typer.Typer(
@@ -115,34 +116,35 @@ def list_cases(
     for t in tag or []:
         if t not in known:
             near = difflib.get_close_matches(t, known, n=3)
-            hint = f"did you mean {', '.join(near)}? " if near else ""
-            raise InputError(f"--tag {t!r}: no case has this tag; {hint}tags in the library: {', '.join(known)}")
+            hint = msg("training.err.tag_hint", near=", ".join(near)) if near else ""
+            raise InputError(msg("training.err.unknown_tag", tag=repr(t), hint=hint, tags=", ".join(known)))
     chosen = [c for c in cases if all(t in c.tags for t in tag or [])]
     if fmt is Fmt.json:
         _json([tr.summary(c) for c in chosen])
         return
     out = _out()
     t = Table(
-        title=f"Case library — {len(chosen)} of {len(cases)} cases", title_justify="left", box=box.SIMPLE_HEAD, show_lines=True
+        title=msg("training.list.title", n=len(chosen), total=len(cases)),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_lines=True,
     )
-    t.add_column("case", style="bold", no_wrap=True)
-    t.add_column("charged", overflow="fold")
-    t.add_column("correct", style="green", no_wrap=True)
-    t.add_column("title · id · tags · source", ratio=1, overflow="fold")
+    t.add_column(msg("training.list.col.case"), style="bold", no_wrap=True)
+    t.add_column(msg("training.list.col.charged"), overflow="fold")
+    t.add_column(msg("training.list.col.correct"), style="green", no_wrap=True)
+    t.add_column(msg("training.list.col.title"), ratio=1, overflow="fold")
     for c in chosen:
-        cell = Text(c.title)
+        cell = Text(c.shown_title)
         cell.append(f"\n{c.id}", style="cyan")
-        cell.append(f"\n{', '.join(c.tags) or 'no tags'} · {tr.citation(c)}", style="dim")
+        cell.append(f"\n{', '.join(c.tags) or msg('training.list.no_tags')} · {tr.citation(c)}", style="dim")
         t.add_row(
             Text(tr.handle(c, cases)),
             Text(", ".join(tr.charged_labels(c)) or "—"),
-            Text(tr.expected_primary(c)),
+            Text(tr.shown_ref(tr.expected_primary(c))),
             cell,
         )
     out.print(t)
-    _say(
-        out, "`thb cases show ID` shows a case; `thb cases demo ID` teaches it (an id's first part, e.g. c01, is enough).", "dim"
-    )
+    _say(out, msg("training.list.next"), "dim")
 
 
 # --------------------------------------------------------------------------- show
@@ -169,60 +171,61 @@ def show(
         _json(d)
         return
     out = _out()
-    _say(out, f"{case.id} — {case.title}", "bold")
-    _say(out, f"tags: {', '.join(case.tags) or '—'}", "dim")
-    _say(out, f"source: {tr.citation(case)}", "dim")
-    _say(out, f"file: {case.path}", "dim")
-    _say(out, "\nThe story", "bold")
-    _say(out, case.narrative, indent=2)
+    _say(out, f"{case.id} — {case.shown_title}", "bold")
+    _say(out, msg("training.show.tags", tags=", ".join(case.tags) or "—"), "dim")
+    _say(out, msg("training.show.source", source=tr.citation(case)), "dim")
+    _say(out, msg("training.show.file", path=case.path), "dim")
+    _say(out, "\n" + msg("training.show.story"), "bold")
+    _say(out, case.shown_narrative, indent=2)
     if case.assumptions:
-        _say(out, "\nAssumed for the exercise", "bold")
-        for a in case.assumptions:
+        _say(out, "\n" + msg("training.show.assumed"), "bold")
+        for a in case.shown_assumptions:
             _bullet(out, a, indent=2)
-    _say(out, "\nCharged as", "bold")
-    _say(out, ", ".join(tr.charged_labels(case)) or "not reported", indent=2)
-    _say(out, "\nFacts (FACTS.md fact pattern)", "bold")
+    _say(out, "\n" + msg("training.show.charged"), "bold")
+    _say(out, ", ".join(tr.charged_labels(case)) or msg("training.show.not_reported"), indent=2)
+    _say(out, "\n" + msg("training.show.facts"), "bold")
     _say(out, yaml.safe_dump(d["facts"], sort_keys=False, allow_unicode=True, width=100).rstrip(), indent=0)
-    _say(out, "\nExpected findings (the library's)", "bold")
+    _say(out, "\n" + msg("training.show.expected"), "bold")
     e = case.expect
-    _say(out, f"primary: {d['expected']['primary']}", "green", indent=2)
+    _say(out, msg("training.show.primary", primary=tr.shown_ref(d["expected"]["primary"])), "green", indent=2)
     if e.includes:
-        inc = "; ".join(tr.ref(i.article, i.part) + (f" {i.role}" if i.role else "") for i in e.includes)
-        _say(out, f"also found: {inc}", indent=2)
+        inc = "; ".join(
+            tr.shown_ref(tr.ref(i.article, i.part)) + (f" {tr.word('role', i.role)}" if i.role else "") for i in e.includes
+        )
+        _say(out, msg("training.show.includes", items=inc), indent=2)
     if e.excludes_primary:
-        _say(out, f"never primary: {', '.join(e.excludes_primary)}", indent=2)
+        _say(out, msg("training.show.excludes", items=", ".join(e.excludes_primary)), indent=2)
     if e.misclassification:
-        _say(out, f"misclassification: {e.misclassification}", indent=2)
+        kind = tr.shown_ref(e.misclassification) if e.misclassification == "none" else e.misclassification
+        _say(out, msg("training.show.misclassification", kind=kind), indent=2)
     if e.prosecution:
         p = e.prosecution
-        rec = {True: "reconciliation permitted", False: "reconciliation not permitted", None: "reconciliation: none"}
-        _say(out, f"prosecution: {(p.mode or 'none').replace('_', '-')}; {rec[p.reconciliation_permitted]}", indent=2)
+        rec = {True: "permitted", False: "not_permitted", None: "none"}[p.reconciliation_permitted]
+        mode = tr.word("mode", p.mode, "none")
+        _say(
+            out, msg("training.show.prosecution", mode=mode, reconciliation=msg(f"training.show.reconciliation.{rec}")), indent=2
+        )
     for n in e.non_punishment:
-        _say(out, f"non-punishment for {n.article}: {n.applies}", indent=2)
+        _say(out, msg("training.show.non_punishment", article=n.article, applies=tr.word("applies", n.applies)), indent=2)
     if e.missing_fact:
-        _say(out, f"missing fact: {e.missing_fact}", indent=2)
+        _say(out, msg("training.show.missing_fact", fact=e.missing_fact), indent=2)
     if e.readings:
-        _say(out, f"readings: {', '.join(e.readings)}", indent=2)
-    t = case.teaching
+        _say(out, msg("training.show.readings", ids=", ".join(e.readings)), indent=2)
+    t = case.shown_teaching
     if t.deciding_element or t.common_mistake or t.consequence_for_victim:
-        _say(out, "\nTeaching note", "bold")
+        _say(out, "\n" + msg("training.show.teaching"), "bold")
         for label, text in (
-            ("deciding element", t.deciding_element),
-            ("common mistake", t.common_mistake),
-            ("consequence for the victim", t.consequence_for_victim),
+            ("deciding_element", t.deciding_element),
+            ("common_mistake", t.common_mistake),
+            ("consequence_for_victim", t.consequence_for_victim),
         ):
             if text:
-                _say(out, f"{label}: {text}", indent=2)
-    _say(out, f"\nNext: thb cases demo {name} · thb cases quiz {name}", "dim")
+                _say(out, msg(f"training.show.{label}", text=text), indent=2)
+    _say(out, "\n" + msg("training.show.next", name=name), "dim")
 
 
 # --------------------------------------------------------------------------- demo
-STATUS = {
-    "met": ("✓", "met", "green"),
-    "not_met": ("✗", "not met", "red"),
-    "not_required": ("–", "not required", "cyan"),
-    "unknown": ("?", "unknown", "yellow"),
-}
+STATUS = {"met": ("✓", "green"), "not_met": ("✗", "red"), "not_required": ("–", "cyan"), "unknown": ("?", "yellow")}
 
 
 class _Pacer:
@@ -232,13 +235,13 @@ class _Pacer:
         self.out = out
         self.on = step and sys.stdin.isatty()
         if step and not self.on:
-            _err().print("--step: standard input is not a terminal, so the lesson runs without pauses")
+            _err().print(msg("training.demo.no_tty"), highlight=False)
 
     def __call__(self, what: str) -> None:
         if not self.on:
             return
         try:
-            self.out.input(f"[dim]  ⏎ {what}[/dim] ")
+            self.out.input(Text(f"  ⏎ {what} ", style="dim"))
         except EOFError:
             self.on = False
 
@@ -265,90 +268,98 @@ def demo(
     f, q = ls.findings, ls.focus
     out = _out()
     pause = _Pacer(step, out)
+    teaching = case.shown_teaching
 
-    _stage(out, f"1 · The story — {case.title}")
-    _say(out, case.narrative)
-    _say(out, f"Source: {tr.citation(case)}", "dim")
+    _stage(out, msg("training.demo.stage1", title=case.shown_title))
+    _say(out, case.shown_narrative)
+    _say(out, msg("training.demo.source", source=tr.citation(case)), "dim")
     if case.assumptions:
-        _say(out, "Assumed for the exercise:", "dim")
-        for a in case.assumptions:
+        _say(out, msg("training.demo.assumed"), "dim")
+        for a in case.shown_assumptions:
             _bullet(out, a, "dim", indent=2)
-    pause("the charge")
+    pause(msg("training.demo.next.charge"))
 
-    _stage(out, "2 · The charge as laid")
-    _say(out, f"Charged as {ls.charged}")
+    _stage(out, msg("training.demo.stage2"))
+    _say(out, msg("training.demo.charged", charged=ls.charged))
     rec = case.facts.record
     if rec and rec.terminated_by_reconciliation:
-        _say(out, "The case was ended by reconciliation.", indent=2)
+        _say(out, msg("training.demo.reconciled"), indent=2)
     if rec and rec.prosecution:
-        _say(out, f"Recorded prosecution: {rec.prosecution.replace('_', '-')}", indent=2)
-    pause("the engine's reasoning")
+        _say(out, msg("training.demo.recorded", mode=tr.word("mode", rec.prosecution)), indent=2)
+    pause(msg("training.demo.next.reasoning"))
 
-    _stage(out, "3 · The engine's reasoning")
+    _stage(out, msg("training.demo.stage3"))
     if q is None:
-        _say(out, "The engine makes out no article on the facts stated.", "bold yellow")
+        _say(out, msg("training.demo.no_article"), "bold yellow")
     else:
-        head = "Primary" if q.role == "primary" else f"No article is fully made out; the strongest candidate is {q.role}"
-        _say(out, f"{head}: {tr.art(q.instrument, q.article, q.part)} — {q.title}", "bold")
-        _say(out, f"{q.penalty}; {(q.gravity or 'gravity unknown').replace('_', ' ')}", "dim", indent=2)
-        for el in q.elements:
-            pause(f"element: {el.element}")
-            sym, word, style = STATUS[el.status]
+        label = f"{tr.art(q.instrument, q.article, q.part)} — {q.title}"
+        if q.role == "primary":
+            head = msg("training.demo.primary", label=label)
+        else:
+            head = msg("training.demo.candidate", role=tr.word("role", q.role), label=label)
+        _say(out, head, "bold")
+        _say(out, f"{q.penalty}; {tr.word('gravity', q.gravity)}", "dim", indent=2)
+        names = [tr.element_label(q, el.element) for el in q.elements]
+        name_w = min(26, max([18, *(len(n) + 2 for n in names)]))
+        status_w = max([12, *(len(tr.word("status", el.status)) for el in q.elements)])
+        for el, el_name in zip(q.elements, names, strict=True):
+            pause(msg("training.demo.next.element", element=el_name))
+            sym, style = STATUS[el.status]
             g = Table.grid(padding=(0, 1))
-            g.add_column(no_wrap=True, min_width=18)
-            g.add_column(no_wrap=True, min_width=12)
+            g.add_column(width=name_w, overflow="fold")
+            g.add_column(width=status_w, no_wrap=True)
             g.add_column()
             why = Text(el.reason)
-            extra = f"{el.source} · facts: {', '.join(el.facts)}"
+            extra = msg("training.demo.element_extra", source=el.source, facts=", ".join(el.facts))
             if el.readings:
-                extra += f" · reading {', '.join(el.readings)} (interpretation)"
+                extra += " · " + msg("training.demo.element_reading", ids=", ".join(el.readings))
             why.append("\n" + extra, style="dim")
-            g.add_row(Text(f"{sym} {el.element}", style=f"bold {style}"), Text(word, style=style), why)
+            g.add_row(Text(f"{sym} {el_name}", style=f"bold {style}"), Text(tr.word("status", el.status), style=style), why)
             out.print(Padding(g, (0, 0, 0, 2), expand=False))
-        _say(out, f"Why {q.role}: {q.reason}", indent=2)
+        _say(out, msg("training.demo.why", role=tr.word("role", q.role), reason=q.reason), indent=2)
         if q.readings:
-            _say(out, f"Rests on the engine's readings: {', '.join(q.readings)}", "yellow", indent=2)
+            _say(out, msg("training.demo.rests", ids=", ".join(q.readings)), "yellow", indent=2)
     others = [x for x in f.qualifications if x is not q]
     if others:
-        _say(out, "Other findings:")
+        _say(out, msg("training.demo.others"))
+        width = max(len(tr.word("role", x.role)) for x in others)
         for x in others:
-            _bullet(out, f"{tr.art(x.instrument, x.article, x.part)} — {x.title}: {x.reason}", indent=2, mark=f"{x.role:<11}")
+            _bullet(
+                out,
+                f"{tr.art(x.instrument, x.article, x.part)} — {x.title}: {x.reason}",
+                indent=2,
+                mark=f"{tr.word('role', x.role):<{width}}",
+            )
     if f.missing_facts:
-        _say(out, "Facts that would change the answer:")
+        _say(out, msg("training.demo.would_change"))
         for m in f.missing_facts:
             _bullet(out, f"{m.fact}: {m.question}", indent=2)
-    pause("the verdict")
+    pause(msg("training.demo.next.verdict"))
 
-    _stage(out, "4 · The verdict")
+    _stage(out, msg("training.demo.stage4"))
     _say(out, ls.verdict, "bold green" if ls.charge_right else "bold red")
     if not ls.agrees:
-        _say(
-            out,
-            f"Note: the case library expects {ls.library_answer}, the engine now answers {ls.engine_answer}. "
-            "Tell the maintainers of the rule base or of the case.",
-            "yellow",
-        )
-    pause("the consequences for the victim")
+        _say(out, msg("training.demo.disagrees", note=ls.disagreement), "yellow")
+    pause(msg("training.demo.next.consequences"))
 
-    _stage(out, "5 · The consequences for the victim")
+    _stage(out, msg("training.demo.stage5"))
     lines = ls.consequences + ls.non_punishment + ls.prosecution
     for c in lines:
         _bullet(out, c)
     if not lines:
-        _say(out, "The engine flags no misclassification, non-punishment question or prosecution error.")
-    if case.teaching.consequence_for_victim:
-        _say(out, case.teaching.consequence_for_victim, "italic")
-    pause("the teaching note")
+        _say(out, msg("training.h.no_flags"))
+    if teaching.consequence_for_victim:
+        _say(out, teaching.consequence_for_victim, "italic")
+    pause(msg("training.demo.next.teaching"))
 
-    _stage(out, "6 · Teaching note")
-    t = case.teaching
-    if t.deciding_element:
-        _say(out, f"The deciding element: {t.deciding_element}")
-    if t.common_mistake:
-        _say(out, f"The common mistake: {t.common_mistake}")
-    if not (t.deciding_element or t.common_mistake):
-        _say(out, "(the case file has no teaching note)", "dim")
-    _say(out, f"\nNext: thb cases quiz {name}", "dim")
+    _stage(out, msg("training.demo.stage6"))
+    if teaching.deciding_element:
+        _say(out, msg("training.demo.deciding", text=teaching.deciding_element))
+    if teaching.common_mistake:
+        _say(out, msg("training.demo.mistake", text=teaching.common_mistake))
+    if not (teaching.deciding_element or teaching.common_mistake):
+        _say(out, msg("training.demo.no_note"), "dim")
+    _say(out, "\n" + msg("training.demo.next_cmd", name=name), "dim")
 
 
 # --------------------------------------------------------------------------- quiz
@@ -399,28 +410,34 @@ def quiz(
 
     findings = classify(case.facts)
     if given is None:
-        _say(talk, f"{case.id} — {case.title}", "bold")
-        _say(talk, case.narrative)
+        _say(talk, f"{case.id} — {case.shown_title}", "bold")
+        _say(talk, case.shown_narrative)
         _say(talk, "")
-        _say(talk, tr.ANSWER_GUIDE, "dim")
+        _say(talk, tr.answer_guide(), "dim")
         given = {k: _ask(k, err=json_out) for k in tr.QUESTIONS}
     result = tr.score(case, given, findings)
     if json_out:
         _json(result.as_json())
         return
     out = _out()
-    _stage(out, f"Quiz — {case.id}")
+    _stage(out, msg("training.quiz.title", id=case.id))
     for m in result.items:
         style = {"right": "green", "partly right": "yellow", "wrong": "red"}[m.verdict]
         head = Text()
         head.append(f"{m.key:<8}", style="bold")
-        head.append(f"you: {m.answer or '(no answer)'}  ·  engine: {m.expected}  ·  ")
-        head.append(m.verdict, style=f"bold {style}")
+        you = _answer_text(m.answer) if m.answer else msg("training.quiz.no_answer")
+        head.append(msg("training.quiz.line", answer=you, expected=_answer_text(m.expected)) + "  ·  ")
+        head.append(m.verdict_text, style=f"bold {style}")
         out.print(head)
         _say(out, m.explanation, indent=8)
     pts = f"{result.score:g}"
-    _say(out, f"\nScore: {pts} / {result.total}", "bold")
-    _say(out, f"Next: thb cases demo {name} walks through the reasoning.", "dim")
+    _say(out, "\n" + msg("training.quiz.score", points=pts, total=result.total), "bold")
+    _say(out, msg("training.quiz.next", name=name), "dim")
+
+
+def _answer_text(value: str) -> str:
+    """An answer as shown: `not_required` in English, `не требуется` in Russian; articles as written."""
+    return tr.word("answer", value) if value in tr.ANSWER_WORDS else tr.shown_ref(value)
 
 
 # --------------------------------------------------------------------------- handout
@@ -447,7 +464,8 @@ def handout(
     by_id = {c.id: c for c in cases}
     lessons = [tr.lesson(by_id[i]) for i in chosen]
     path = tr.write_atomic(out_file, tr.handout_html(lessons))
-    _err().print(f"wrote {path} ({len(lessons)} case{'s' if len(lessons) != 1 else ''})")
+    n = len(lessons)
+    _err().print(msg("training.handout.wrote_one" if n == 1 else "training.handout.wrote", path=path, n=n), highlight=False)
 
 
 def register(app: typer.Typer) -> None:

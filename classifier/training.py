@@ -22,6 +22,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import Field, PrivateAttr, StrictBool, StrictInt, ValidationError, field_validator, model_validator
 
+from .i18n import cite, lang, law, tr
 from .loader import InputError, explain, parse, read_text
 from .models import Charge, FactPattern, Findings, Misclassification, Mode, Qualification, Role, _In
 from .ruledata import catalogue, vocabulary
@@ -71,7 +72,7 @@ class Expect(_In):
         if v == "none":
             return None
         if v is None or not isinstance(v, dict):
-            raise ValueError('write the primary as {article: "167", part: 2} (part optional), or `none`')
+            raise ValueError(tr("training.err.primary"))
         return v
 
     @field_validator("excludes_primary", mode="before")
@@ -99,18 +100,23 @@ class Teaching(_In):
 
 
 class Case(_In):
-    """One case file of the library."""
+    """One case file of the library. The prose (`title`, `narrative`, `assumptions`, `teaching`)
+    is English; `*_ru` keys, all optional, give its Russian, shown when the language is Russian."""
 
     id: str = Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
     title: str = Field(min_length=1)
+    title_ru: str | None = Field(default=None, min_length=1)
     tags: list[str] = []
     source: Source | None = None
     narrative: str = Field(min_length=1)
+    narrative_ru: str | None = Field(default=None, min_length=1)
     charged_as: list[Charge] | None = None
     assumptions: list[str] = []
+    assumptions_ru: list[str] | None = None
     facts: FactPattern
     expect: Expect
     teaching: Teaching = Field(default_factory=Teaching)
+    teaching_ru: Teaching | None = None
 
     _path: Path | None = PrivateAttr(default=None)
 
@@ -119,11 +125,38 @@ class Case(_In):
         said = [c.model_dump() for c in self.charged_as or []]
         recorded = [c.model_dump() for c in (self.facts.record.charges if self.facts.record else [])]
         if said != recorded:
-            raise ValueError(
-                "charged_as and facts.record.charges differ; the lesson shows charged_as and the engine compares "
-                "facts.record.charges, so write the same charges in both"
-            )
+            raise ValueError(tr("training.err.charges_differ"))
+        if self.assumptions_ru is not None and len(self.assumptions_ru) != len(self.assumptions):
+            raise ValueError(tr("training.err.assumptions_ru", ru=len(self.assumptions_ru), en=len(self.assumptions)))
         return self
+
+    # the prose in the language in force: the Russian when asked for and written, else the English
+    def _ru(self) -> bool:
+        return lang() == "ru"
+
+    @property
+    def shown_title(self) -> str:
+        return self.title_ru if self._ru() and self.title_ru else self.title
+
+    @property
+    def shown_narrative(self) -> str:
+        return self.narrative_ru if self._ru() and self.narrative_ru else self.narrative
+
+    @property
+    def shown_assumptions(self) -> list[str]:
+        return list(self.assumptions_ru if self._ru() and self.assumptions_ru is not None else self.assumptions)
+
+    @property
+    def shown_teaching(self) -> Teaching:
+        """The teaching note, each of its texts in Russian when one is written, else in English."""
+        if not (self._ru() and self.teaching_ru):
+            return self.teaching
+        en, ru = self.teaching, self.teaching_ru
+        return Teaching(
+            deciding_element=ru.deciding_element or en.deciding_element,
+            common_mistake=ru.common_mistake or en.common_mistake,
+            consequence_for_victim=ru.consequence_for_victim or en.consequence_for_victim,
+        )
 
     @property
     def path(self) -> Path | None:
@@ -151,9 +184,9 @@ def library_dir(library: str | os.PathLike[str] | None = None) -> Path:
         return bundled_dir()
     p = Path(chosen).expanduser()
     if not p.exists():
-        raise InputError(f"{chosen}: no such case-library folder (given by --library or {CASES_ENV})")
+        raise InputError(tr("training.err.no_library", path=chosen, env=CASES_ENV))
     if not p.is_dir():
-        raise InputError(f"{chosen}: not a folder; --library and {CASES_ENV} name a folder of case files (*.yaml)")
+        raise InputError(tr("training.err.library_not_folder", path=chosen, env=CASES_ENV))
     return p
 
 
@@ -161,13 +194,13 @@ def _load_case(path: Path) -> Case:
     name, text = read_text(str(path))
     objs = parse(name, text)
     if len(objs) != 1 or not isinstance(objs[0][1], dict):
-        raise InputError(f"{name}: a case file holds one case, a mapping with id, title, narrative, facts and expect")
+        raise InputError(tr("training.err.one_case", name=name))
     obj = objs[0][1]
     try:
         case = Case.model_validate(obj)
     except ValidationError as e:
         cid = obj.get("id")
-        who = f" (case {cid})" if isinstance(cid, str) else ""
+        who = tr("training.err.case_who", id=cid) if isinstance(cid, str) else ""
         raise InputError(f"{name}{who}:\n  {explain(e, Case)}") from None
     case._path = path
     return case
@@ -179,7 +212,7 @@ def load_library(library: str | os.PathLike[str] | None = None) -> list[Case]:
     root = library_dir(library)
     files = sorted({*root.glob("*.yaml"), *root.glob("*.yml")})
     if not files:
-        raise InputError(f"{root}: no case files (*.yaml) in this folder")
+        raise InputError(tr("training.err.no_case_files", path=root))
     cases: list[Case] = []
     errors: list[str] = []
     seen: dict[str, Path] = {}
@@ -190,16 +223,13 @@ def load_library(library: str | os.PathLike[str] | None = None) -> list[Case]:
             errors.append(str(e))
             continue
         if c.id in seen:
-            errors.append(f"{f}: case id {c.id!r} is already used by {seen[c.id]}; ids must be unique")
+            errors.append(tr("training.err.duplicate_id", path=f, id=repr(c.id), other=seen[c.id]))
             continue
         seen[c.id] = f
         cases.append(c)
     if errors:
-        shown = errors[:10] + ([f"... and {len(errors) - 10} more"] if len(errors) > 10 else [])
-        raise InputError(
-            "\n".join(shown)
-            + f"\n{len(errors)} of {len(files)} case files in {root} are invalid; docs/training.md gives the format."
-        )
+        shown = errors[:10] + ([tr("training.err.more", n=len(errors) - 10)] if len(errors) > 10 else [])
+        raise InputError("\n".join(shown) + "\n" + tr("training.err.invalid_files", bad=len(errors), total=len(files), path=root))
     return sorted(cases, key=lambda c: c.id)
 
 
@@ -217,13 +247,11 @@ def find_case(cases: list[Case], key: str) -> Case:
     if len(exact_short) == 1:
         return exact_short[0]
     if starts:
-        raise InputError(
-            f"{key!r} is the start of {len(starts)} case ids: {', '.join(c.id for c in starts[:12])}; give more of it"
-        )
+        raise InputError(tr("training.err.ambiguous", key=repr(key), n=len(starts), ids=", ".join(c.id for c in starts[:12])))
     names = {c.id.lower(): c.id for c in cases} | {c.short.lower(): c.id for c in cases}
     near = list(dict.fromkeys(names[m] for m in difflib.get_close_matches(k, list(names), n=6, cutoff=0.6)))
-    hint = ("close matches: " + ", ".join(near)) if near else "no close match"
-    raise InputError(f"no case {key!r} in the library ({hint}). `thb cases list` shows all {len(cases)} cases.")
+    hint = tr("training.err.close_matches", ids=", ".join(near)) if near else tr("training.err.no_close_match")
+    raise InputError(tr("training.err.no_case", key=repr(key), hint=hint, n=len(cases)))
 
 
 def handle(case: Case, cases: list[Case]) -> str:
@@ -237,15 +265,43 @@ def all_tags(cases: list[Case]) -> list[str]:
 
 # --------------------------------------------------------------------------- labels
 def ref(article: str, part: int | None = None) -> str:
-    """`167(2)`, or `173` for an article without parts."""
+    """`167(2)`, or `173` for an article without parts: the notation of answers and comparisons."""
     return f"{article}({part})" if part is not None else str(article)
 
 
 def art(instrument: str, article: str, part: int | None = None) -> str:
-    """`CC art. 167(2)`, `CoM art. 122`; an offence under another instrument by its name."""
-    if instrument == "other":
-        return f"{ref(article, part)} (another instrument)"
-    return f"{instrument} art. {ref(article, part)}"
+    """`CC art. 167(2)` (`ч. 2 ст. 167 УК`), `CoM art. 122`; an offence under another instrument by its name."""
+    key = "other" if instrument == "other" else "code"
+    inst = tr(f"training.instrument.{instrument}") if f"training.instrument.{instrument}" in _messages() else instrument
+    if part is None:
+        return tr(f"training.art.{key}", instrument=inst, article=article)
+    return tr(f"training.art.{key}_part", instrument=inst, article=article, part=part)
+
+
+def _messages() -> dict[str, str]:
+    from .i18n import messages
+
+    return messages(lang())
+
+
+_REF = re.compile(r"^(\d+(?:-\d+)?)(?:\((\d+)\))?$")
+
+
+def shown_ref(value: str) -> str:
+    """An answer or expectation (`167(2)`, `173`, `none`) as shown: as it is in English,
+    `ч. 2 ст. 167` and `нет` in Russian."""
+    if value == "none":
+        return tr("training.answer.none")
+    m = _REF.match(value)
+    if not m:
+        return value
+    return tr("training.ref", article=m[1], part=m[2]) if m[2] else tr("training.ref.whole", article=m[1])
+
+
+def word(group: str, value: str | None, default: str = "unknown") -> str:
+    """An enumeration value (a status, role, gravity, prosecution mode, answer) in the language in force."""
+    key = f"training.{group}.{value or default}"
+    return tr(key) if key in _messages() else str(value or default).replace("_", " ")
 
 
 def expected_primary(case: Case) -> str:
@@ -260,24 +316,28 @@ def charged_labels(case: Case) -> list[str]:
 def citation(case: Case) -> str:
     s = case.source
     if s is None:
-        return "source not given"
+        return tr("training.source.none")
     bits = []
     if s.seed:
-        bits.append(f"seed {s.seed}" + (f", line{'s' if '-' in (s.lines or '') else ''} {s.lines}" if s.lines else ""))
+        if not s.lines:
+            bits.append(tr("training.source.seed", seed=s.seed))
+        else:
+            many = "-" in s.lines
+            bits.append(tr("training.source.seed_lines" if many else "training.source.seed_line", seed=s.seed, lines=s.lines))
     elif s.lines:
-        bits.append(f"lines {s.lines}")
+        bits.append(tr("training.source.lines", lines=s.lines))
     if s.brief:
-        bits.append(f"legal brief {s.brief}")
+        bits.append(tr("training.source.brief", brief=s.brief))
     if s.reference:
         bits.append(s.reference)
-    return "; ".join(bits) or "source not given"
+    return "; ".join(bits) or tr("training.source.none")
 
 
 def summary(case: Case) -> dict[str, Any]:
-    """One row of `thb cases list --format json`."""
+    """One row of `thb cases list --format json` (the title and labels in the language in force)."""
     return {
         "id": case.id,
-        "title": case.title,
+        "title": case.shown_title,
         "tags": list(case.tags),
         "charged": charged_labels(case),
         "charged_as": [c.model_dump(mode="json") for c in case.charged_as] if case.charged_as is not None else None,
@@ -289,25 +349,22 @@ def summary(case: Case) -> dict[str, Any]:
 
 
 def detail(case: Case) -> dict[str, Any]:
-    """`thb cases show ID --format json`: the case as written, `expected.primary` as `167(2)`."""
+    """`thb cases show ID --format json`: the case as written, `expected.primary` as `167(2)`;
+    the prose in the language in force."""
     expected = case.expect.model_dump(mode="json", exclude_unset=True)
     expected["primary"] = expected_primary(case)
     return {
         **summary(case),
-        "narrative": case.narrative,
-        "assumptions": list(case.assumptions),
+        "narrative": case.shown_narrative,
+        "assumptions": case.shown_assumptions,
         "facts": case.facts.model_dump(mode="json", exclude_unset=True),
         "expected": expected,
-        "teaching": case.teaching.model_dump(mode="json", exclude_none=True),
+        "teaching": case.shown_teaching.model_dump(mode="json", exclude_none=True),
     }
 
 
 # --------------------------------------------------------------------------- the lesson
-PROSECUTION_FLAGS = {
-    "recorded_private": "The case was recorded as private(-public) prosecution, but the crime is publicly prosecuted.",
-    "opened_on_complaint_only": "A publicly prosecuted case was opened only on the victim's complaint.",
-    "reconciliation_not_permitted": "The case was ended by reconciliation, which the law does not permit for it.",
-}
+PROSECUTION_FLAGS = ("recorded_private", "opened_on_complaint_only", "reconciliation_not_permitted")
 
 
 @dataclass
@@ -327,8 +384,8 @@ class Lesson:
 
     @property
     def verdict(self) -> str:
-        tail = " (the article charged is right)" if self.charge_right else ""
-        return f"charged as {self.charged} → should be {self.should_be}{tail}"
+        tail = tr("training.verdict.right_tail") if self.charge_right else ""
+        return tr("training.verdict", charged=self.charged, should_be=self.should_be, tail=tail)
 
     @property
     def library_answer(self) -> str:
@@ -343,23 +400,27 @@ class Lesson:
             return want is None and prim is None
         return prim.article == want.article and (want.part is None or prim.part == want.part)
 
+    @property
+    def disagreement(self) -> str:
+        return tr("training.disagrees", library=shown_ref(self.library_answer), engine=shown_ref(self.engine_answer))
+
 
 def _charged_text(case: Case) -> str:
     labels = charged_labels(case)
     if labels:
-        return " and ".join(labels)
+        return tr("training.and").join(labels)
     record = case.facts.record
     victims = record.victim_charged_with if record else []
     if victims:
-        by = {}
+        by: dict[str, list[str]] = {}
         for v in victims:
             by.setdefault(art(v.instrument, v.article, v.part), []).append(v.victim)
         parts = [
-            f"the victim{'s' if len(ids) > 1 else ''} {', '.join(ids)} {'were' if len(ids) > 1 else 'was'} charged with {a}"
+            tr("training.charged.victims" if len(ids) > 1 else "training.charged.victim", ids=", ".join(ids), offence=a)
             for a, ids in by.items()
         ]
-        return "(not reported; " + "; ".join(parts) + ")"
-    return "(not reported)"
+        return tr("training.charged.not_reported_but", victims="; ".join(parts))
+    return tr("training.charged.not_reported")
 
 
 def _qual_label(q: Qualification) -> str:
@@ -376,9 +437,9 @@ def lesson(case: Case) -> Lesson:
     if prim:
         should_be = _qual_label(prim)
     elif focus:
-        should_be = f"no article fully made out; contested: {_qual_label(focus)} ({focus.role})"
+        should_be = tr("training.should_be.contested", label=_qual_label(focus), role=word("role", focus.role))
     else:
-        should_be = "no article made out on the facts stated"
+        should_be = tr("training.should_be.nothing")
     wrong = [m for m in f.misclassification if m.kind != "victim_punished"]
     charge_right = (
         prim is not None
@@ -393,15 +454,28 @@ def lesson(case: Case) -> Lesson:
     nps = []
     for n in f.non_punishment:
         o = n.offence
+        readings = tr("training.np.readings", ids=", ".join(n.readings)) if n.readings else ""
         nps.append(
-            f"{n.victim}, {art(o.instrument, o.article, o.part)}: non-punishment applies: {n.applies}. {n.reason} "
-            f"({'; '.join(n.basis)}{'; readings ' + ', '.join(n.readings) if n.readings else ''})"
+            tr(
+                "training.np.line",
+                victim=n.victim,
+                offence=art(o.instrument, o.article, o.part),
+                applies=word("applies", n.applies),
+                reason=n.reason,
+                basis="; ".join(n.basis),
+                readings=readings,
+            )
         )
-    pro = [PROSECUTION_FLAGS.get(fl, fl) for fl in f.prosecution.flags]
+    pro = [tr(f"training.flag.{fl}") if fl in PROSECUTION_FLAGS else fl for fl in f.prosecution.flags]
     if pro:
-        mode = (f.prosecution.mode or "unknown").replace("_", "-")
-        allowed = "permitted" if f.prosecution.reconciliation_permitted else "not permitted"
-        pro.append(f"The law: {mode} prosecution, reconciliation {allowed} ({'; '.join(f.prosecution.basis)}).")
+        allowed = "permitted" if f.prosecution.reconciliation_permitted else "not_permitted"
+        pro.append(
+            tr(
+                f"training.law.{allowed}",
+                mode=word("mode", f.prosecution.mode),
+                basis="; ".join(f.prosecution.basis),
+            )
+        )
     return Lesson(
         case=case,
         findings=f,
@@ -420,48 +494,32 @@ def lesson(case: Case) -> Lesson:
 @dataclass(frozen=True)
 class Question:
     key: str
-    text: str
     choices: tuple[str, ...]  # empty for the article question
-    help: str
+
+    @property
+    def text(self) -> str:
+        return tr(f"training.q.{self.key}")
+
+    @property
+    def help(self) -> str:
+        return tr(f"training.q.{self.key}.help")
 
 
-ELEMENT_HELP = "met, not_met or not_required"
-ANSWER_GUIDE = (
-    "Answer each element with met, not_met (not met, or not established by the facts) or not_required "
-    "(the law does not ask for it in this case); the article as 167, 167(2) or none."
-)
+def answer_guide() -> str:
+    return tr("training.q.guide")
+
+
 QUESTIONS: dict[str, Question] = {
     q.key: q
     for q in (
-        Question(
-            "act",
-            "Act: was the victim recruited, transported, transferred, harboured or received (or sold or bought)?",
-            ("met", "not_met"),
-            "met or not_met",
-        ),
-        Question(
-            "means",
-            "Means: what is the status of the means element (threat, force, coercion, deception...)?",
-            ("met", "not_met", "not_required"),
-            ELEMENT_HELP,
-        ),
-        Question(
-            "purpose",
-            "Purpose: what is the status of the exploitation-purpose element?",
-            ("met", "not_met", "not_required"),
-            ELEMENT_HELP,
-        ),
-        Question(
-            "child", "Was the victim a child (under 18 at the offence date)?", ("yes", "no", "unknown"), "yes, no or unknown"
-        ),
-        Question(
-            "article",
-            "Which article (and part) of the Criminal Code applies as the primary qualification?",
-            (),
-            'an article such as 167 or 167(2), or "none"',
-        ),
+        Question("act", ("met", "not_met")),
+        Question("means", ("met", "not_met", "not_required")),
+        Question("purpose", ("met", "not_met", "not_required")),
+        Question("child", ("yes", "no", "unknown")),
+        Question("article", ()),
     )
 }
+ANSWER_WORDS = ("met", "not_met", "not_required", "yes", "no", "unknown", "none")
 SYNONYMS = {
     "yes": "met",
     "y": "met",
@@ -477,8 +535,41 @@ SYNONYMS = {
     "not required": "not_required",
     "not-required": "not_required",
     "n/a": "not_required",
+    # Russian answers (`--lang ru` shows them; accepted in any language)
+    "да": "met",
+    "есть": "met",
+    "установлен": "met",
+    "установлено": "met",
+    "нет": "not_met",
+    "не установлен": "not_met",
+    "не установлено": "not_met",
+    "неизвестно": "not_met",
+    "не требуется": "not_required",
+}
+CHILD_SYNONYMS = {
+    "y": "yes",
+    "true": "yes",
+    "n": "no",
+    "false": "no",
+    "да": "yes",
+    "ребенок": "yes",
+    "нет": "no",
+    "неизвестно": "unknown",
+    "не известно": "unknown",
 }
 _ARTICLE = re.compile(r"^(?:cc\s*)?(?:art(?:icle)?\.?\s*)?(\d+(?:-\d+)?)\s*(?:\(\s*(\d+)\s*\)|\s*(?:part|p\.|/)\s*(\d+))?$")
+# `ч. 2 ст. 167`, `ст. 167 ч. 2`, `статья 167`, `ч. 2 ст. 167 УК`
+_ARTICLE_RU = (
+    re.compile(r"^(?:ч(?:асть|\.)?\s*(?P<part>\d+)\s*)?ст(?:атья|\.)?\s*(?P<art>\d+(?:-\d+)?)(?:\s*ук(?:\s*кр)?)?$"),
+    re.compile(r"^ст(?:атья|\.)?\s*(?P<art>\d+(?:-\d+)?)\s*,?\s*ч(?:асть|\.)?\s*(?P<part>\d+)(?:\s*ук(?:\s*кр)?)?$"),
+)
+NO_ARTICLE = ("none", "нет", "никакая")
+
+
+def _choice(value: str) -> str:
+    """An answer as offered: `met` in English, `установлен (met)` in Russian."""
+    shown = word("answer", value)
+    return value if shown == value else f"{shown} ({value})"
 
 
 def article_choices() -> str:
@@ -486,38 +577,49 @@ def article_choices() -> str:
     for a in catalogue().values():
         parts = sorted(p for p in a.parts if p is not None)
         out.append(f"{a.article}({parts[0]}-{parts[-1]})" if parts else a.article)
-    return "none, " + ", ".join(out)
+    return _choice("none") + ", " + ", ".join(out)
+
+
+def _article_match(text: str) -> tuple[str, str | None] | None:
+    m = _ARTICLE.match(text)
+    if m:
+        return m.group(1), m.group(2) or m.group(3)
+    for pattern in _ARTICLE_RU:
+        m = pattern.match(text)
+        if m:
+            return m.group("art"), m.group("part")
+    return None
 
 
 def normalise(key: str, raw: Any) -> str:
     """The canonical form of an answer, or ValueError naming the allowed answers."""
     q = QUESTIONS.get(key)
     if q is None:
-        raise ValueError(f"unknown question {key!r}; the questions are {', '.join(QUESTIONS)}")
+        raise ValueError(tr("training.err.unknown_question", key=repr(key), keys=", ".join(QUESTIONS)))
     if isinstance(raw, bool):
         raw = "yes" if raw else "no"
-    text = re.sub(r"\s+", " ", str(raw).strip().lower())
+    text = re.sub(r"\s+", " ", str(raw).strip().lower()).replace("ё", "е")
     if key == "article":
-        if text == "none":
+        if text in NO_ARTICLE:
             return "none"
-        m = _ARTICLE.match(text)
+        found = _article_match(text)
         cat = catalogue()
-        if not m or m.group(1) not in cat:
-            raise ValueError(f"article: {raw!r} is not an article of the rule base; allowed: {article_choices()}")
-        article, part = m.group(1), m.group(2) or m.group(3)
+        if not found or found[0] not in cat:
+            raise ValueError(tr("training.err.not_article", raw=repr(raw), choices=article_choices()))
+        article, part = found
         parts = sorted(p for p in cat[article].parts if p is not None)
         if part is not None:
             if not parts:
-                raise ValueError(f"article: art. {article} has no parts; answer {article}")
+                raise ValueError(tr("training.err.no_parts", article=article))
             if int(part) not in parts:
-                raise ValueError(f"article: art. {article} has parts {', '.join(map(str, parts))}; {raw!r} is not one of them")
+                raise ValueError(tr("training.err.bad_part", article=article, parts=", ".join(map(str, parts)), raw=repr(raw)))
         return ref(article, int(part) if part is not None else None)
     if key == "child":
-        text = {"y": "yes", "true": "yes", "n": "no", "false": "no"}.get(text, text)
+        text = CHILD_SYNONYMS.get(text, text)
     else:
         text = SYNONYMS.get(text, text).replace(" ", "_").replace("-", "_")
     if text not in q.choices:
-        raise ValueError(f"{key}: {raw!r} is not an answer; allowed: {', '.join(q.choices)}")
+        raise ValueError(tr("training.err.not_answer", key=key, raw=repr(raw), choices=", ".join(_choice(c) for c in q.choices)))
     return text
 
 
@@ -538,7 +640,12 @@ class Marked:
 
     @property
     def verdict(self) -> str:
+        """`right`, `partly right` or `wrong` (an API value; `verdict_text` is the word shown)."""
         return "right" if self.points == 1 else ("partly right" if self.points > 0 else "wrong")
+
+    @property
+    def verdict_text(self) -> str:
+        return tr("training.mark." + self.verdict.replace(" ", "_"))
 
 
 @dataclass
@@ -576,6 +683,36 @@ class QuizResult:
 
 _STATUS_ANSWER = {"met": "met", "not_required": "not_required", "not_met": "not_met", "unknown": "not_met"}
 _FIELD = {"act": ("acts", "acts"), "means": ("means", "means"), "purpose": ("purposes", "purposes")}
+_PART_ITEM = re.compile(r"^part (\d+)(?: items? (\d+(?:, ?\d+)*))?$")
+
+
+def art_short(article: str, part: int | None = None) -> str:
+    """`art. 167(2)` (`ч. 2 ст. 167 УК`): an article of the Criminal Code in a sentence."""
+    if part is None:
+        return tr("training.art.short", article=article)
+    return tr("training.art.short_part", article=article, part=part)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def element_label(q: Qualification, name: str) -> str:
+    """An element as shown: its id in English (`act`, `part 2 item 2`), its Russian label in Russian."""
+    m = _PART_ITEM.match(name)
+    if m and lang() != "en":
+        if m.group(2):
+            return tr("training.element.item", part=m.group(1), item=m.group(2))
+        return tr("training.element.part", part=m.group(1))
+    return law("elements", f"{q.article}.{name}", name)
+
+
+def date_text(d: dt.date) -> str:
+    return tr("training.date", y=f"{d.year:04d}", m=f"{d.month:02d}", d=f"{d.day:02d}")
+
+
+def _vocab_label(kind: str, value: str, entry: dict[str, Any]) -> str:
+    return law("vocabulary", f"{kind}.{value}", entry["label"])
 
 
 def _element_key(f: Findings, fp: FactPattern, name: str) -> KeyAnswer:
@@ -586,51 +723,52 @@ def _element_key(f: Findings, fp: FactPattern, name: str) -> KeyAnswer:
     if traf is not None:
         el = next((e for e in traf.elements if e.element == name), None)
         if el is not None:
-            rd = f"; reading {', '.join(el.readings)}" if el.readings else ""
-            status = el.status.replace("_", " ")
+            rd = tr("training.key.reading", ids=", ".join(el.readings)) if el.readings else ""
             return KeyAnswer(
                 _STATUS_ANSWER[el.status],
-                f"For art. {ref(traf.article, traf.part)} ({traf.role}) the engine finds the {name} element {status}. "
-                f"{_sentence(el.reason)} Source: {el.source}; facts: {', '.join(el.facts)}{rd}.",
+                tr(
+                    "training.key.element",
+                    article=art_short(traf.article, traf.part),
+                    role=word("role", traf.role),
+                    name=tr(f"training.element.{name}"),
+                    status=word("status", el.status),
+                    reason=_sentence(el.reason),
+                    source=el.source,
+                    facts=", ".join(el.facts),
+                    readings=rd,
+                ),
             )
     field_name, vocab_kind = _FIELD[name]
     mf = next((m for m in f.missing_facts if m.fact == field_name and any(a.endswith(TRAFFICKING) for a in m.affects)), None)
     if mf is not None:
-        return KeyAnswer(
-            "not_met",
-            f"The engine makes out no trafficking article and names this as the missing fact ({'; '.join(mf.affects)}): {mf.question}",
-        )
+        return KeyAnswer("not_met", tr("training.key.missing_fact", affects="; ".join(mf.affects), question=mf.question))
     if name == "means" and any((a := fp.victim_age(v)) is not None and a < 18 for v in fp.victims):
-        return KeyAnswer("not_required", "The victim is a child: art. 167 has no means element (CC art. 167 part 1).")
+        return KeyAnswer("not_required", tr("training.key.child_no_means"))
     stated = list(getattr(fp, field_name))
     if name == "purpose":
         stated += [p for p in fp.exploitation if p not in stated]
     vocab = vocabulary()[vocab_kind]
     exploit = [v for v in stated if vocab[v].get("class") != "none"]
     if exploit:
-        labels = ", ".join(vocab[v]["label"] for v in exploit)
-        sources = "; ".join(dict.fromkeys(s.strip() for v in exploit for s in vocab[v]["source"].split(";")))
-        return KeyAnswer(
-            "met", f"Stated: {labels} ({sources}). The engine makes out no trafficking article because another element fails."
-        )
+        labels = ", ".join(_vocab_label(vocab_kind, v, vocab[v]) for v in exploit)
+        sources = "; ".join(dict.fromkeys(cite(s.strip()) for v in exploit for s in vocab[v]["source"].split(";")))
+        return KeyAnswer("met", tr("training.key.stated", labels=labels, sources=sources))
     if stated:
-        labels = ", ".join(f"{vocab[v]['label']} ({vocab[v]['source']})" for v in stated)
-        return KeyAnswer("not_met", f"Stated only: {labels}, which is not an element of trafficking.")
-    return KeyAnswer("not_met", f"No {name} is stated, so the element is not established.")
+        labels = ", ".join(f"{_vocab_label(vocab_kind, v, vocab[v])} ({cite(vocab[v]['source'])})" for v in stated)
+        return KeyAnswer("not_met", tr("training.key.stated_only", labels=labels))
+    return KeyAnswer("not_met", tr(f"training.key.none_stated.{name}"))
 
 
 def _child_key(fp: FactPattern) -> KeyAnswer:
     ages = [(v.id, fp.victim_age(v)) for v in fp.victims]
-    when = fp.offence_date or dt.date.today()
-    kids = [f"{i} was {a}" for i, a in ages if a is not None and a < 18]
+    when = date_text(fp.offence_date or dt.date.today())
+    kids = [tr("training.key.age", id=i, age=a) for i, a in ages if a is not None and a < 18]
     if kids:
-        return KeyAnswer("yes", f"{'; '.join(kids)} on {when}: a child is a person under 18 (CC appendix 1 item 9).")
+        return KeyAnswer("yes", tr("training.key.child", who="; ".join(kids), date=when))
     if ages and all(a is not None for _, a in ages):
-        return KeyAnswer(
-            "no",
-            f"{'; '.join(f'{i} was {a}' for i, a in ages)} on {when}: adult{'s' if len(ages) > 1 else ''} (CC appendix 1 item 9).",
-        )
-    return KeyAnswer("unknown", "No victim's age is stated, so the victim is not established to be a child.")
+        who = "; ".join(tr("training.key.age", id=i, age=a) for i, a in ages)
+        return KeyAnswer("no", tr("training.key.adults" if len(ages) > 1 else "training.key.adult", who=who, date=when))
+    return KeyAnswer("unknown", tr("training.key.age_unknown"))
 
 
 def _sentence(text: str) -> str:
@@ -643,16 +781,24 @@ def _article_key(f: Findings) -> KeyAnswer:
     if p:
         return KeyAnswer(
             ref(p.article, p.part),
-            f"The engine's primary is {_qual_label(p)}: {_sentence(p.reason)} Penalty: {p.penalty}. Sources: {'; '.join(p.sources)}.",
+            tr(
+                "training.key.primary",
+                label=_qual_label(p),
+                reason=_sentence(p.reason),
+                penalty=p.penalty,
+                sources="; ".join(p.sources),
+            ),
         )
     alt = [q for q in f.qualifications if q.role != "excluded"]
-    tail = (
-        " Contested: " + " ".join(f"{_qual_label(q)} ({q.role}): {_sentence(q.reason)}" for q in alt)
-        if alt
-        else " No article is made out on the facts stated."
-    )
-    missing = f" The fact that would change the answer: {f.missing_facts[0].question}" if f.missing_facts else ""
-    return KeyAnswer("none", "The engine makes out no article as primary." + tail + missing)
+    bits = [tr("training.key.no_primary")]
+    if alt:
+        contested = " ".join(f"{_qual_label(q)} ({word('role', q.role)}): {_sentence(q.reason)}" for q in alt)
+        bits.append(tr("training.key.contested", items=contested))
+    else:
+        bits.append(tr("training.key.nothing"))
+    if f.missing_facts:
+        bits.append(tr("training.key.would_change", question=f.missing_facts[0].question))
+    return KeyAnswer("none", " ".join(bits))
 
 
 def _mark_article(f: Findings, answer: str, key: KeyAnswer) -> tuple[float, str]:
@@ -662,19 +808,28 @@ def _mark_article(f: Findings, answer: str, key: KeyAnswer) -> tuple[float, str]
     want_art = key.answer.split("(")[0]
     if answer != "none" and given_art == want_art:
         if "(" not in answer:
-            return 1.0, f"Right article; the part is {key.answer}. " + key.explanation
+            return 1.0, tr("training.key.right_article", part=shown_ref(key.answer)) + " " + key.explanation
         p = f.primary
         items = [e for e in p.elements if e.element.startswith("part ")] if p else []
-        why = " Qualifying items met: " + "; ".join(f"{e.element}: {e.reason}" for e in items) + "." if items else ""
-        return 0.5, f"Right article, wrong part: the facts make out {key.answer}.{why} " + key.explanation
+        why = (
+            " " + tr("training.key.items_met", items="; ".join(f"{element_label(p, e.element)}: {e.reason}" for e in items))
+            if p and items
+            else ""
+        )
+        return 0.5, tr("training.key.wrong_part", part=shown_ref(key.answer)) + why + " " + key.explanation
     note = ""
     if answer != "none":
         others = [q for q in f.qualifications if q.article == given_art]
         if others:
             q = others[0]
-            note = f" Art. {ref(q.article, q.part)} is {q.role} here: {_sentence(q.reason)}"
+            note = " " + tr(
+                "training.key.other_role",
+                article=_cap(art_short(q.article, q.part)),
+                role=word("role", q.role),
+                reason=_sentence(q.reason),
+            )
         else:
-            note = f" Art. {given_art} is not made out on these facts."
+            note = " " + tr("training.key.not_made_out", article=_cap(art_short(given_art)))
     return 0.0, key.explanation + note
 
 
@@ -695,17 +850,15 @@ def read_answers(path: str) -> dict[str, str]:
     name, text = read_text(path)
     objs = parse(name, text)
     if len(objs) != 1 or not isinstance(objs[0][1], dict):
-        raise InputError(
-            f"{name}: an answers file is a mapping of question → answer, e.g. `act: met`; questions: {', '.join(QUESTIONS)}"
-        )
+        raise InputError(tr("training.err.answers_not_mapping", name=name, keys=", ".join(QUESTIONS)))
     out: dict[str, str] = {}
     problems = []
     for k, v in objs[0][1].items():
         key = str(k)
         if key not in QUESTIONS:
             near = difflib.get_close_matches(key, list(QUESTIONS), n=1)
-            hint = f"; did you mean `{near[0]}`?" if near else ""
-            problems.append(f"unknown question `{key}`{hint} (questions: {', '.join(QUESTIONS)})")
+            hint = tr("training.err.did_you_mean", near=near[0]) if near else ""
+            problems.append(tr("training.err.unknown_answer_key", key=key, hint=hint, keys=", ".join(QUESTIONS)))
             continue
         try:
             out[key] = normalise(key, v)
@@ -729,7 +882,7 @@ def score(case: Case, answers: dict[str, str], findings: Findings | None = None)
         want = key[k]
         given = answers.get(k)
         if given is None:
-            pts, why = 0.0, "Not answered. " + want.explanation
+            pts, why = 0.0, tr("training.key.not_answered", explanation=want.explanation)
         elif k == "article":
             pts, why = _mark_article(findings, given, want)
         else:
@@ -787,89 +940,101 @@ def _list(items: list[str], cls: str = "") -> str:
 def _case_html(ls: Lesson) -> str:
     c, f, q = ls.case, ls.findings, ls.focus
     out = [f'<section class="case" id="{_e(c.id)}">']
-    out.append(f"<h2>{_e(c.title)}</h2>")
+    out.append(f"<h2>{_e(c.shown_title)}</h2>")
     out.append(f'<p class="meta">{_e(c.id)} · ' + "".join(f'<span class="tag">{_e(t)}</span>' for t in c.tags) + "</p>")
-    out.append("<h3>The story</h3>")
-    out.append(f"<p>{_e(c.narrative)}</p>")
+    out.append(f"<h3>{_e(tr('training.h.story'))}</h3>")
+    out.append(f"<p>{_e(c.shown_narrative)}</p>")
     if c.assumptions:
-        out.append('<p class="small">Assumed for the exercise:</p>' + _list(c.assumptions, "small"))
-    out.append("<h3>The charge as laid</h3>")
+        out.append(f'<p class="small">{_e(tr("training.h.assumed"))}</p>' + _list(c.shown_assumptions, "small"))
+    out.append(f"<h3>{_e(tr('training.h.charge'))}</h3>")
     out.append(f"<p>{_e(ls.charged)}</p>")
-    out.append("<h3>The correct qualification</h3>")
+    out.append(f"<h3>{_e(tr('training.h.correct'))}</h3>")
     out.append(f'<p class="verdict{" right" if ls.charge_right else ""}">{_e(ls.verdict)}</p>')
     if not ls.agrees:
-        out.append(
-            f'<p class="warn">The case library expects {_e(ls.library_answer)}; the engine now answers {_e(ls.engine_answer)}.</p>'
-        )
+        out.append(f'<p class="warn">{_e(_cap(ls.disagreement))}.</p>')
     if q is not None:
         out.append(
-            f"<p>{_e(_qual_label(q))} ({_e(q.role)}): {_e(_sentence(q.reason))} Penalty: {_e(q.penalty)}; "
-            f"{_e((q.gravity or 'gravity unknown').replace('_', ' '))}; {_e((q.prosecution or 'mode unknown').replace('_', '-'))} prosecution.</p>"
+            "<p>"
+            + _e(
+                tr(
+                    "training.h.qualification",
+                    label=_qual_label(q),
+                    role=word("role", q.role),
+                    reason=_sentence(q.reason),
+                    penalty=q.penalty,
+                    gravity=word("gravity", q.gravity),
+                    mode=word("mode", q.prosecution),
+                )
+            )
+            + "</p>"
         )
         rows = []
         for el in q.elements:
-            rd = f" [reading {', '.join(el.readings)}]" if el.readings else ""
+            rd = " " + tr("training.h.reading_tag", ids=", ".join(el.readings)) if el.readings else ""
             rows.append(
-                f'<tr><td class="element">{_e(el.element)}</td><td class="status {_e(el.status)}">{_e(el.status.replace("_", " "))}</td>'
+                f'<tr><td class="element">{_e(element_label(q, el.element))}</td>'
+                f'<td class="status {_e(el.status)}">{_e(word("status", el.status))}</td>'
                 f"<td>{_e(el.reason + rd)}</td><td>{_e(el.source)}</td></tr>"
             )
-        out.append(
-            "<table><thead><tr><th>Element</th><th>Status</th><th>Reason</th><th>Source</th></tr></thead><tbody>"
-            + "".join(rows)
-            + "</tbody></table>"
-        )
+        heads = "".join(f"<th>{_e(tr(f'training.col.{k}'))}</th>" for k in ("element", "status", "reason", "source"))
+        out.append(f"<table><thead><tr>{heads}</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
         if q.readings:
+            many = len(q.readings) > 1
             out.append(
-                f'<p class="small">Rests on the engine\'s reading{"s" if len(q.readings) > 1 else ""} {_e(", ".join(q.readings))} (interpretation, not the words of the statute).</p>'
+                f'<p class="small">{_e(tr("training.h.rests_many" if many else "training.h.rests_one", ids=", ".join(q.readings)))}</p>'
             )
     others = [x for x in f.qualifications if x is not q]
     if others:
-        out.append('<p class="small">Other findings:</p>')
-        out.append(_list([f"{_qual_label(x)} — {x.role}: {x.reason}" for x in others], "small"))
+        out.append(f'<p class="small">{_e(tr("training.h.other_findings"))}</p>')
+        out.append(_list([f"{_qual_label(x)} — {word('role', x.role)}: {x.reason}" for x in others], "small"))
     if f.missing_facts:
-        out.append('<p class="small">Facts that would change the answer:</p>')
+        out.append(f'<p class="small">{_e(tr("training.h.would_change"))}</p>')
         out.append(_list([f"{m.fact}: {m.question}" for m in f.missing_facts], "small"))
-    out.append("<h3>Consequences for the victim</h3>")
+    out.append(f"<h3>{_e(tr('training.h.consequences'))}</h3>")
     cons = ls.consequences + ls.non_punishment + ls.prosecution
-    out.append(
-        _list(cons) if cons else "<p>The engine flags no misclassification, non-punishment question or prosecution error.</p>"
-    )
-    if c.teaching.consequence_for_victim:
-        out.append(f"<p>{_e(c.teaching.consequence_for_victim)}</p>")
-    t = c.teaching
+    out.append(_list(cons) if cons else f"<p>{_e(tr('training.h.no_flags'))}</p>")
+    t = c.shown_teaching
+    if t.consequence_for_victim:
+        out.append(f"<p>{_e(t.consequence_for_victim)}</p>")
     if t.deciding_element or t.common_mistake:
-        out.append("<h3>Teaching note</h3><dl>")
+        out.append(f"<h3>{_e(tr('training.h.teaching'))}</h3><dl>")
         if t.deciding_element:
-            out.append(f"<dt>The deciding element</dt><dd>{_e(t.deciding_element)}</dd>")
+            out.append(f"<dt>{_e(tr('training.h.deciding'))}</dt><dd>{_e(t.deciding_element)}</dd>")
         if t.common_mistake:
-            out.append(f"<dt>The common mistake</dt><dd>{_e(t.common_mistake)}</dd>")
+            out.append(f"<dt>{_e(tr('training.h.mistake'))}</dt><dd>{_e(t.common_mistake)}</dd>")
         out.append("</dl>")
-    out.append(f'<footer class="source">Source: {_e(citation(c))}</footer>')
+    out.append(f'<footer class="source">{_e(tr("training.h.source", source=citation(c)))}</footer>')
     out.append("</section>")
     return "\n".join(out)
 
 
 def handout_html(lessons: list[Lesson]) -> str:
-    """A printable, self-contained HTML handout: inline CSS, no external resources, all text escaped."""
+    """A printable, self-contained HTML handout: inline CSS, no external resources, all text
+    escaped; its words, and `<html lang>`, in the language in force."""
     from . import __version__
     from .ruledata import edition
 
     ed = edition()
-    toc = "".join(f'<li><a href="#{_e(ls.case.id)}">{_e(ls.case.title)}</a></li>' for ls in lessons)
-    title = lessons[0].case.title if len(lessons) == 1 else f"{len(lessons)} cases"
+    toc = "".join(f'<li><a href="#{_e(ls.case.id)}">{_e(ls.case.shown_title)}</a></li>' for ls in lessons)
+    n = len(lessons)
+    title = lessons[0].case.shown_title if n == 1 else tr("training.h.n_cases", n=n)
     body = "\n".join(_case_html(ls) for ls in lessons)
+    intro = tr(
+        "training.h.intro_one" if n == 1 else "training.h.intro_many",
+        n=n,
+        version=__version__,
+        edition=ed.get("consolidated_to", ""),
+    )
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{_e(lang())}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>Trafficking case handout — {_e(title)}</title>\n"
+        f"<title>{_e(tr('training.h.title', title=title))}</title>\n"
         f"<style>{CSS}</style>\n</head>\n<body>\n"
-        '<header class="doc"><h1>Trafficking in human beings: case handout</h1>'
-        f"<p>{len(lessons)} case{'s' if len(lessons) != 1 else ''} from the thb training library. The qualification and the "
-        f"element table are the classifier's findings (thb-classifier {_e(__version__)}; Criminal Code 2021, text of "
-        f"{_e(ed.get('consolidated_to', ''))}); the story, the charge and the teaching note come from the case file.</p>"
-        f"<p>Printed {dt.date.today().isoformat()}. Decision support, not legal advice.</p></header>\n"
-        + (f"<nav><ol>{toc}</ol></nav>\n" if len(lessons) > 1 else "")
+        f'<header class="doc"><h1>{_e(tr("training.h.heading"))}</h1>'
+        f"<p>{_e(intro)}</p>"
+        f"<p>{_e(tr('training.h.printed', date=date_text(dt.date.today())))}</p></header>\n"
+        + (f"<nav><ol>{toc}</ol></nav>\n" if n > 1 else "")
         + body
         + "\n</body>\n</html>\n"
     )
@@ -880,14 +1045,14 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> Path:
     failure never leaves a partial file (an existing file is kept as it was)."""
     target = Path(path)
     if target.is_dir():
-        raise InputError(f"{path}: is a folder; --out names the HTML file to write")
+        raise InputError(tr("training.err.out_is_folder", path=path))
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise InputError(f"{path}: the folder {folder} does not exist")
+        raise InputError(tr("training.err.no_folder", path=path, folder=folder))
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as e:
-        raise InputError(f"{path}: cannot write in {folder} ({e.strerror})") from None
+        raise InputError(tr("training.err.cannot_write_in", path=path, folder=folder, why=e.strerror)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -903,6 +1068,6 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> Path:
         except FileNotFoundError:
             pass
         if isinstance(e, OSError):
-            raise InputError(f"{path}: cannot be written ({e.strerror or e}); nothing was changed") from None
+            raise InputError(tr("training.err.cannot_write", path=path, why=e.strerror or e)) from None
         raise
     return target
