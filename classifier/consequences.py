@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from .compiler import programs
-from .i18n import law, tr
+from .i18n import lang, law, tr
 from .models import (
     ArticleRef,
     FactPattern,
@@ -376,6 +376,11 @@ def _charge_max_and_gravity(c) -> tuple[float, str]:
 
 
 def _label(ref) -> str:
+    if lang() == "ru":
+        code = {"CC": "УК", "CoO": "КоП", "CoM": "КоПр 2017 г.", "CC2017": "УК 2017 г.", "CC1997": "УК 1997 г."}.get(
+            ref.instrument, ref.instrument
+        )
+        return (f"ч. {ref.part} " if ref.part is not None else "") + f"ст. {ref.article} {code}"
     inst = "" if ref.instrument == "CC" else f"{ref.instrument} "
     return inst + tr("engine.label.article", article=ref.article) + (f"({ref.part})" if ref.part is not None else "")
 

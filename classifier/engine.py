@@ -208,6 +208,9 @@ def says(rule: Rule) -> str:
 
 
 def _label(article: str, part: int | None) -> str:
+    """ "167(2)" — or, in Russian legal style, "ч. 2 ст. 167 УК"."""
+    if lang() == "ru":
+        return f"ч. {part} ст. {article} УК" if part is not None else f"ст. {article} УК"
     return f"{article}({part})" if part is not None else article
 
 

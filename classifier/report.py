@@ -21,16 +21,20 @@ APPLIES = {"en": {"yes": "yes", "no": "no", "unclear": "unclear"}, "ru": {"yes":
 
 
 def label(q: Qualification) -> str:
+    if lang() == "ru":  # "п. 2 ч. 2 ст. 167 УК"
+        items = ("п. " if len(q.items) == 1 else "пп. ") + ", ".join(map(str, q.items)) + " " if q.items else ""
+        part = f"ч. {q.part} " if q.part is not None else ""
+        return f"{items}{part}ст. {q.article} УК"
     items = ""
     if q.items:
-        word = ("item" if len(q.items) == 1 else "items") if lang() == "en" else "п."
-        items = f" {word} " + ", ".join(map(str, q.items))
+        items = (" item " if len(q.items) == 1 else " items ") + ", ".join(map(str, q.items))
     return tr("engine.label.article", article=q.article) + (f"({q.part})" if q.part is not None else "") + items
 
 
 def _ref(r) -> str:
-    inst = "" if r.instrument == "CC" else f"{r.instrument} "
-    return inst + tr("engine.label.article", article=r.article) + (f"({r.part})" if r.part is not None else "")
+    from .consequences import _label
+
+    return _label(r)
 
 
 def _qual_table(q: Qualification) -> Table:
