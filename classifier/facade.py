@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 from collections.abc import Sequence
 
@@ -47,6 +48,8 @@ _GENERATIONS = itertools.count(1)
 _SIDS = itertools.count(1)
 # Result codes of assertFacts that still return a state (rules.h): OK, not handled, observed, deferred.
 _ACCEPTED = {0, 1, 2, 3}
+# An action message names its rule and carries the fact; our facts start with sid, id, t, u.
+_MESSAGE = re.compile(r'^\{"(\w+)":\{"m":\{"sid": "[^"]*", "id": "[^"]*", "t": "unit", "u": (\d+)[,}]')
 
 
 class EngineError(RuntimeError):
@@ -101,9 +104,11 @@ class _Host:
             message = message[1] if message else None
             while message is not None:
                 try:
-                    for key, body in json.loads(message).items():
+                    m = _MESSAGE.match(message)  # {"r12":{"m":{"sid": …, "id": …, "t": "unit", "u": 3, …}}}
+                    pairs = [(m[1], int(m[2]))] if m else [(k, int(b["m"]["u"])) for k, b in json.loads(message).items()]
+                    for key, unit in pairs:
                         if key != "sentinel":
-                            fired.append((int(body["m"]["u"]), names[key]))
+                            fired.append((unit, names[key]))
                 except Exception:
                     core.abandon_action(handle, state)
                     raise

@@ -46,10 +46,12 @@ def lang() -> str:
     chosen = _LANG.get()
     if chosen:
         return chosen
-    env = os.environ.get("THB_LANG")
-    if env and env.strip().lower() in LANGS:
-        return env.strip().lower()
-    return "en"
+    return _env_lang(os.environ.get("THB_LANG"))
+
+
+@functools.lru_cache(maxsize=8)
+def _env_lang(env: str | None) -> str:
+    return env.strip().lower() if env and env.strip().lower() in LANGS else "en"
 
 
 def set_lang(value: str | None) -> None:
@@ -58,7 +60,7 @@ def set_lang(value: str | None) -> None:
 
 @contextlib.contextmanager
 def use(value: str | None) -> Iterator[None]:
-    token = _LANG.set(check(value) if value else _LANG.get())
+    token = _LANG.set(check(value) if value else lang())  # resolved once for the whole block
     try:
         yield
     finally:
