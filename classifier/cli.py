@@ -287,10 +287,12 @@ def articles(
 
 
 # Extension commands: each module adds its commands to `app`.
+from .audit_cli import register as _register_audit  # noqa: E402
 from .cases_cli import register as _register_cases  # noqa: E402
 from .interview_cli import register as _register_interview  # noqa: E402
 
 _register_cases(app)
+_register_audit(app)
 _register_interview(app)
 
 

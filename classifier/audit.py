@@ -1,0 +1,1846 @@
+"""Audit mode: re-screen a registry of past cases, resumably, into an SQLite results database.
+
+`thb audit` streams a batch of fact patterns (JSON Lines, or CSV with the columns below), has
+worker processes classify them (the rules engine is not thread-safe, and the parent process
+never classifies), and writes one row per case into `results`, one per unusable record into
+`invalid`, and the audit's identity and progress into `meta` — transactionally, in input order,
+so an interrupted audit resumes exactly where its last commit ended. `thb report` merges one or
+more results databases into the summary an auditor takes to a meeting. docs/audit.md is the
+user's guide; this module is the implementation.
+
+Privacy: the free-text fields of a fact pattern (`summary`, `victims[].offences[].note`) are
+dropped before anything is stored unless `keep_text` is set, and no message quotes them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import datetime as dt
+import difflib
+import hashlib
+import heapq
+import html
+import io
+import json
+import multiprocessing
+import os
+import re
+import select
+import signal
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+from .loader import InputError, validate
+from .models import FactPattern, Findings
+
+SCHEMA_VERSION = 1
+MAX_RECORD_BYTES = 4 * 1024 * 1024  # one fact pattern; a longer line is recorded as invalid, not read
+NOT_RECORDED = "(charges not recorded)"
+NO_PRIMARY = "(none made out)"
+
+SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
+KIND_ORDER = ["trafficking_not_charged", "wrong_article", "wrong_part", "victim_punished", "overcharged"]
+
+
+class AuditFailure(RuntimeError):
+    """The audit cannot go on for a reason that is not the input's fault (e.g. workers keep crashing)."""
+
+
+# ============================================================================ CSV input format
+# One row a case. List columns hold `;`-separated values (write `\;` for a literal semicolon and
+# `\\` for a backslash). Victim and offender columns are parallel: the n-th value of each
+# victim_* column describes the n-th victim; leave a value empty (`15;;22`) when not stated.
+
+VICTIM_COLUMNS: dict[str, tuple[str, str]] = {
+    "victim_ids": ("id", "str"),
+    "victim_ages": ("age", "int"),
+    "victim_birth_dates": ("birth_date", "str"),
+    "victim_sexes": ("sex", "str"),
+    "victim_citizenships": ("citizenship", "str"),
+    "victim_pregnant": ("pregnant", "bool"),
+    "victim_dependent_on_offender": ("dependent_on_offender", "bool"),
+    "victim_consented": ("consented", "bool"),
+}
+OFFENDER_COLUMNS: dict[str, tuple[str, str]] = {
+    "offender_ids": ("id", "str"),
+    "offender_ages": ("age", "int"),
+    "offender_official": ("official", "bool"),
+    "offender_legal_entity": ("legal_entity", "bool"),
+    "offender_relations": ("relation", "str"),
+}
+LIST_COLUMNS = ("acts", "means", "purposes", "exploitation", "circumstances")
+RECORD_COLUMNS = ("charges", "prosecution", "opened_on_victim_complaint", "terminated_by_reconciliation", "victim_charged_with")
+CSV_COLUMNS: list[str] = [
+    "case_id",
+    "offence_date",
+    "summary",
+    *VICTIM_COLUMNS,
+    "victim_offences",
+    "victim_offence_notes",
+    *OFFENDER_COLUMNS,
+    *LIST_COLUMNS,
+    "damage_ci",
+    *RECORD_COLUMNS,
+]
+OFFENCE_KEYS = ("kind", "caused_by_trafficking", "max_penalty_years", "foreign_law")
+
+CSV_EXAMPLE: dict[str, Any] = {
+    "case_id": "OSH-2023-017",
+    "offence_date": "2023-04-10",
+    "summary": "Peers held a 15-year-old girl in a flat; a 22-year-old was made to recruit her.",
+    "victims": [
+        {"id": "V1", "age": 15, "sex": "female", "citizenship": "KG"},
+        {
+            "id": "V2",
+            "age": 22,
+            "sex": "female",
+            "citizenship": "KG",
+            "offences": [
+                {
+                    "instrument": "CC",
+                    "article": "378",
+                    "part": 1,
+                    "caused_by_trafficking": True,
+                    "note": "crossed the border on a forged passport",
+                }
+            ],
+        },
+    ],
+    "offenders": [{"id": "P1", "age": 17}, {"id": "P2", "age": 16}],
+    "acts": ["receipt", "harbouring"],
+    "means": ["threat", "force"],
+    "purposes": ["prostitution"],
+    "exploitation": ["prostitution"],
+    "circumstances": ["group_prior_conspiracy", "held_against_will"],
+    "record": {
+        "charges": [{"instrument": "CC", "article": "159", "part": 3}, {"instrument": "CC", "article": "160", "part": 1}],
+        "prosecution": "public",
+        "opened_on_victim_complaint": False,
+        "terminated_by_reconciliation": False,
+        "victim_charged_with": [{"victim": "V2", "instrument": "CC", "article": "378", "part": 1}],
+    },
+}
+
+
+class CsvError(ValueError):
+    """A CSV cell that cannot be turned into a fact-pattern value; the message names the column."""
+
+
+_REF = re.compile(r"^(?P<article>.*?)\s*(?:\((?P<part>\d+)\))?$")
+_BOOLS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
+def split_list(cell: str) -> list[str]:
+    """`a;b\\;c` -> ["a", "b;c"]; an empty cell -> []; values are stripped; empty values are kept."""
+    if not cell.strip():
+        return []
+    if "\\" not in cell:
+        return [v.strip() for v in cell.split(";")]
+    out: list[str] = []
+    cur: list[str] = []
+    i = 0
+    while i < len(cell):
+        ch = cell[i]
+        if ch == "\\" and i + 1 < len(cell):
+            cur.append(cell[i + 1])
+            i += 2
+            continue
+        if ch == ";":
+            out.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    out.append("".join(cur).strip())
+    return out
+
+
+def join_list(values: list[Any]) -> str:
+    return ";".join(str(v).replace("\\", "\\\\").replace(";", "\\;") for v in values)
+
+
+def _cell_bool(col: str, v: str, i: int | None = None) -> bool:
+    b = _BOOLS.get(v.lower())
+    if b is None:
+        where = f"column `{col}`" + (f", value {i + 1}" if i is not None else "")
+        raise CsvError(f"{where}: expected true or false, got {v!r}")
+    return b
+
+
+def _cell_int(col: str, v: str, i: int | None = None) -> int:
+    if not re.fullmatch(r"[+-]?\d+", v):
+        where = f"column `{col}`" + (f", value {i + 1}" if i is not None else "")
+        raise CsvError(f"{where}: expected a whole number, got {v!r}")
+    return int(v)
+
+
+def _cell_float(col: str, v: str) -> float:
+    try:
+        x = float(v)
+    except ValueError:
+        raise CsvError(f"column `{col}`: expected a number, got {v!r}") from None
+    if x != x or x in (float("inf"), float("-inf")):
+        raise CsvError(f"column `{col}`: expected a finite number, got {v!r}")
+    return x
+
+
+def _parse_ref(col: str, text: str, i: int) -> dict[str, Any]:
+    """`CC 160(1)` -> {instrument: CC, article: "160", part: 1}; `CoM 122` has no part."""
+    bits = text.split(None, 1)
+    if len(bits) != 2:
+        raise CsvError(f"column `{col}`, value {i + 1}: expected `INSTRUMENT ARTICLE(PART)` such as `CC 159(3)`, got {text!r}")
+    m = _REF.match(bits[1].strip())
+    assert m is not None  # the pattern matches any text
+    ref: dict[str, Any] = {"instrument": bits[0], "article": m.group("article")}
+    if m.group("part"):
+        ref["part"] = int(m.group("part"))
+    return ref
+
+
+def _parse_victim_ref(col: str, text: str, i: int) -> tuple[str, str]:
+    vid, sep, rest = text.partition(":")
+    if not sep or not vid.strip() or not rest.strip():
+        raise CsvError(
+            f"column `{col}`, value {i + 1}: expected `VICTIM:INSTRUMENT ARTICLE(PART)` such as `V1:CC 378(1)`, got {text!r}"
+        )
+    return vid.strip(), rest.strip()
+
+
+def _parallel(row: dict[str, str], columns: dict[str, tuple[str, str]], who: str) -> list[dict[str, Any]]:
+    cols = {c: split_list(row[c]) for c in columns if row.get(c, "").strip()}
+    if not cols:
+        return []
+    n = max(len(v) for v in cols.values())
+    for c, vals in cols.items():
+        if len(vals) != n:
+            longest = max(cols, key=lambda k: len(cols[k]))
+            raise CsvError(
+                f"column `{c}` has {len(vals)} value(s) but `{longest}` has {n}: parallel {who} columns need one value "
+                f"per {who}, in the same order (leave a value empty between `;` when it is not stated)"
+            )
+    people: list[dict[str, Any]] = [{} for _ in range(n)]
+    for c, vals in cols.items():
+        field, kind = columns[c]
+        for i, v in enumerate(vals):
+            if v == "":
+                continue
+            people[i][field] = _cell_int(c, v, i) if kind == "int" else _cell_bool(c, v, i) if kind == "bool" else v
+    prefix = "V" if who == "victim" else "P"
+    for i, p in enumerate(people):
+        p.setdefault("id", f"{prefix}{i + 1}")
+    return people
+
+
+def csv_row_to_facts(row: dict[str, str]) -> dict[str, Any]:
+    """One CSV row (column -> cell) as a FACTS.md fact-pattern dict; CsvError names the bad column."""
+    get = lambda c: (row.get(c) or "").strip()  # noqa: E731
+    fp: dict[str, Any] = {"case_id": get("case_id")}
+    if not fp["case_id"]:
+        raise CsvError("column `case_id`: required (a case without an id cannot be reported)")
+    for c in ("offence_date", "summary"):
+        if get(c):
+            fp[c] = get(c)
+    victims = _parallel(row, VICTIM_COLUMNS, "victim")
+    offences = split_list(row.get("victim_offences") or "")
+    notes = split_list(row.get("victim_offence_notes") or "")
+    if notes and len(notes) != len(offences):
+        raise CsvError(
+            f"column `victim_offence_notes` has {len(notes)} value(s) but `victim_offences` has {len(offences)}: "
+            "one note per offence, in the same order (leave a note empty when there is none)"
+        )
+    by_id = {v["id"]: v for v in victims}
+    for i, item in enumerate(offences):
+        vid, rest = _parse_victim_ref("victim_offences", item, i)
+        if vid not in by_id:
+            raise CsvError(
+                f"column `victim_offences`, value {i + 1}: {vid!r} is not a victim id (known: {', '.join(by_id) or 'none'})"
+            )
+        tokens = rest.split()
+        kv = [t for t in tokens if "=" in t]
+        ref = _parse_ref("victim_offences", " ".join(t for t in tokens if "=" not in t), i)
+        for t in kv:
+            k, _, v = t.partition("=")
+            if k == "kind":
+                ref["kind"] = v
+            elif k in ("caused_by_trafficking", "foreign_law"):
+                ref[k] = _cell_bool("victim_offences", v, i)
+            elif k == "max_penalty_years":
+                ref[k] = _cell_float("victim_offences", v)
+            else:
+                near = difflib.get_close_matches(k, OFFENCE_KEYS, n=1)
+                hint = f"; did you mean `{near[0]}`?" if near else f"; allowed: {', '.join(OFFENCE_KEYS)}"
+                raise CsvError(f"column `victim_offences`, value {i + 1}: unknown key `{k}`{hint}")
+        if notes and notes[i]:
+            ref["note"] = notes[i]
+        by_id[vid].setdefault("offences", []).append(ref)
+    if victims:
+        fp["victims"] = victims
+    offenders = _parallel(row, OFFENDER_COLUMNS, "offender")
+    if offenders:
+        fp["offenders"] = offenders
+    for c in LIST_COLUMNS:
+        vals = [v for v in split_list(row.get(c) or "") if v]
+        if vals:
+            fp[c] = vals
+    if get("damage_ci"):
+        fp["damage_ci"] = _cell_float("damage_ci", get("damage_ci"))
+    rec: dict[str, Any] = {}
+    charges = [_parse_ref("charges", v, i) for i, v in enumerate(split_list(row.get("charges") or "")) if v]
+    if charges:
+        rec["charges"] = charges
+    if get("prosecution"):
+        rec["prosecution"] = get("prosecution")
+    for c in ("opened_on_victim_complaint", "terminated_by_reconciliation"):
+        if get(c):
+            rec[c] = _cell_bool(c, get(c))
+    vcw = []
+    for i, item in enumerate(v for v in split_list(row.get("victim_charged_with") or "") if v):
+        vid, rest = _parse_victim_ref("victim_charged_with", item, i)
+        vcw.append({"victim": vid, **_parse_ref("victim_charged_with", rest, i)})
+    if vcw:
+        rec["victim_charged_with"] = vcw
+    if rec:
+        fp["record"] = rec
+    return fp
+
+
+def _ref_text(d: dict[str, Any]) -> str:
+    return f"{d['instrument']} {d['article']}" + (f"({d['part']})" if d.get("part") is not None else "")
+
+
+def _fmt_scalar(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def facts_to_csv_row(fp: dict[str, Any]) -> dict[str, str]:
+    """A FACTS.md fact-pattern dict as one CSV row (the inverse of `csv_row_to_facts`)."""
+    row = {c: "" for c in CSV_COLUMNS}
+    row["case_id"] = str(fp["case_id"])
+    for c in ("offence_date", "summary"):
+        row[c] = _fmt_scalar(fp.get(c))
+    for people, columns in ((fp.get("victims") or [], VICTIM_COLUMNS), (fp.get("offenders") or [], OFFENDER_COLUMNS)):
+        for c, (field, _) in columns.items():
+            if any(p.get(field) is not None for p in people):
+                row[c] = join_list([_fmt_scalar(p.get(field)) for p in people])
+    items, notes = [], []
+    for v in fp.get("victims") or []:
+        for o in v.get("offences") or []:
+            extra = [f"{k}={_fmt_scalar(o[k])}" for k in OFFENCE_KEYS if o.get(k) is not None]
+            items.append(" ".join([f"{v['id']}:{_ref_text(o)}", *extra]))
+            notes.append(o.get("note") or "")
+    row["victim_offences"] = join_list(items)
+    row["victim_offence_notes"] = join_list(notes) if any(notes) else ""
+    for c in LIST_COLUMNS:
+        row[c] = join_list(fp.get(c) or [])
+    row["damage_ci"] = _fmt_scalar(fp.get("damage_ci"))
+    rec = fp.get("record") or {}
+    row["charges"] = join_list([_ref_text(c) for c in rec.get("charges") or []])
+    row["prosecution"] = _fmt_scalar(rec.get("prosecution"))
+    for c in ("opened_on_victim_complaint", "terminated_by_reconciliation"):
+        row[c] = _fmt_scalar(rec.get(c))
+    row["victim_charged_with"] = join_list([f"{c['victim']}:{_ref_text(c)}" for c in rec.get("victim_charged_with") or []])
+    return row
+
+
+def csv_template() -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    w.writerow(facts_to_csv_row(CSV_EXAMPLE))
+    return buf.getvalue()
+
+
+def check_csv_header(name: str, header: list[str]) -> list[str]:
+    cols = [h.strip().lower() for h in header]
+    if not any(cols):
+        raise InputError(f"{name}:1: the CSV header is empty; `thb audit --csv-template` prints one")
+    seen: dict[str, int] = {}
+    for i, c in enumerate(cols, 1):
+        if c in seen:
+            raise InputError(f"{name}:1: column `{c}` appears twice (columns {seen[c]} and {i})")
+        seen[c] = i
+        if c not in CSV_COLUMNS:
+            near = difflib.get_close_matches(c, CSV_COLUMNS, n=1)
+            hint = f"; did you mean `{near[0]}`?" if near else "; `thb audit --csv-template` lists the columns"
+            raise InputError(f"{name}:1: unknown column `{header[i - 1]}` (column {i}){hint}")
+    if "case_id" not in seen:
+        raise InputError(f"{name}:1: the CSV header has no `case_id` column; `thb audit --csv-template` prints the header")
+    return cols
+
+
+_COLUMN_OF = {f: c for c, (f, _) in VICTIM_COLUMNS.items()}
+_OCOLUMN_OF = {f: c for c, (f, _) in OFFENDER_COLUMNS.items()}
+
+
+def _csv_hint(error: str) -> str:
+    """Point model paths (victims[1].age) at the CSV column and value that hold them."""
+
+    def hint(m: re.Match[str]) -> str:
+        who, i, field = m.group(1), int(m.group(2)), m.group(3)
+        col = (_COLUMN_OF if who == "victims" else _OCOLUMN_OF).get(field)
+        if field == "offences":
+            col = "victim_offences"
+        return m.group(0) + (f" [CSV column `{col}`, value {i + 1}]" if col else "")
+
+    return re.sub(r"\b(victims|offenders)\[(\d+)\]\.(\w+)", hint, error)
+
+
+# ============================================================================ reading the input
+@dataclasses.dataclass
+class InputInfo:
+    path: str
+    fmt: str  # jsonl | csv
+    size: int
+    sha256: str
+    total_lines: int
+    header: list[str] | None
+    data_offset: int  # byte offset after the CSV header (0 for JSON Lines)
+    data_line: int  # the first line after the header
+
+
+def input_format(path: str, forced: str | None) -> str:
+    if forced:
+        return forced
+    low = path.lower()
+    if low.endswith((".jsonl", ".ndjson")):
+        return "jsonl"
+    if low.endswith(".csv"):
+        return "csv"
+    if low.endswith((".json", ".yaml", ".yml")):
+        raise InputError(
+            f"{path}: thb audit reads JSON Lines (.jsonl, one fact pattern per line) or CSV (.csv); "
+            "a .json/.yaml file is for `thb classify`. Use --input-format jsonl if the file is JSON Lines."
+        )
+    raise InputError(f"{path}: cannot tell the format from the name; use a .jsonl or .csv name, or --input-format jsonl|csv")
+
+
+def inspect_input(path: str, fmt: str) -> InputInfo:
+    """Check the file, hash it and count its lines (one streaming pass), read the CSV header."""
+    if path == "-":
+        raise InputError("thb audit needs a file, not standard input (it is hashed, then read, and re-read on --resume)")
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{path}: no such file")
+    if p.is_dir():
+        raise InputError(f"{path}: is a directory, not a JSON Lines or CSV file")
+    h = hashlib.sha256()
+    size = lines = 0
+    last = b"\n"
+    blank = True
+    try:
+        with open(p, "rb") as f:
+            while block := f.read(1 << 20):
+                if size == 0 and b"\x00" in block[:8192]:
+                    raise InputError(f"{path}: a binary file, not JSON Lines or CSV text")
+                blank = blank and not block.strip()
+                h.update(block)
+                size += len(block)
+                lines += block.count(b"\n")
+                last = block[-1:]
+    except OSError as e:
+        raise InputError(f"{path}: cannot be read ({e.strerror})") from None
+    if last != b"\n":
+        lines += 1
+    if blank:
+        raise InputError(f"{path}: the file is empty; no records to audit")
+    header, data_offset, data_line = None, 0, 1
+    if fmt == "csv":
+        with open(p, "rb") as f:
+            raw = f.readline(MAX_RECORD_BYTES)
+            data_offset = len(raw)
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise InputError(f"{path}:1: the CSV header is not UTF-8 text (byte {e.start}); save the file as UTF-8") from None
+        try:
+            header = next(csv.reader([text]))
+        except (csv.Error, StopIteration) as e:
+            raise InputError(f"{path}:1: the CSV header cannot be read: {e}") from None
+        header = check_csv_header(path, header)
+        data_line = 2
+    return InputInfo(str(path), fmt, size, h.hexdigest(), lines, header, data_offset, data_line)
+
+
+@dataclasses.dataclass
+class Item:
+    line: int  # where the record starts (1-based physical line)
+    payload: Any  # bytes (JSON Lines) or list[str] (CSV cells) or an error message (str)
+    end_line: int  # the last physical line the record occupies
+    end_offset: int  # byte offset just after the record
+
+
+class _TooLong(Exception):
+    pass
+
+
+def iter_items(info: InputInfo, offset: int, line: int, first: int = 1, last: int | None = None) -> Iterator[Item]:
+    """Stream the records from byte `offset` (physical line `line`), keeping those whose first line
+    is within [first, last]. Never holds more than one record in memory."""
+    with open(info.path, "rb") as f:
+        f.seek(offset)
+        pos, lineno = offset, line - 1
+
+        def read_line() -> bytes | None:
+            """One physical line; a line over the size limit is skipped (raises _TooLong)."""
+            nonlocal pos, lineno
+            if pos >= info.size:  # the file as hashed; lines appended since are not this audit's
+                return None
+            raw = f.readline(MAX_RECORD_BYTES)
+            if not raw:
+                return None
+            lineno += 1
+            pos += len(raw)
+            if len(raw) >= MAX_RECORD_BYTES and not raw.endswith(b"\n"):
+                while chunk := f.readline(MAX_RECORD_BYTES):  # discard the rest of the line
+                    pos += len(chunk)
+                    if chunk.endswith(b"\n"):
+                        break
+                raise _TooLong
+            if pos == len(raw) and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            return raw
+
+        too_long = f"longer than {MAX_RECORD_BYTES // (1024 * 1024)} MB; not read"
+        if info.fmt == "jsonl":
+            while True:
+                try:
+                    raw = read_line()
+                except _TooLong:
+                    if lineno >= first and (last is None or lineno <= last):
+                        yield Item(lineno, f"{info.path}:{lineno}: the record is {too_long}", lineno, pos)
+                    continue
+                if raw is None or (last is not None and lineno > last):
+                    return
+                if lineno < first or not raw.strip():
+                    continue
+                yield Item(lineno, raw, lineno, pos)
+        else:
+            csv.field_size_limit(MAX_RECORD_BYTES)  # the default (128 KB) would reject a long summary
+            state = {"bytes": 0}
+
+            def lines() -> Iterator[str]:
+                while True:
+                    raw = read_line()  # _TooLong propagates through the csv reader
+                    if raw is None:
+                        return
+                    state["bytes"] += len(raw)
+                    if state["bytes"] > MAX_RECORD_BYTES:
+                        raise _TooLong
+                    yield raw.decode("utf-8", "surrogateescape")
+
+            source = lines()
+            reader = csv.reader(source)
+            while True:
+                start = lineno + 1
+                state["bytes"] = 0
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except _TooLong:
+                    if start >= first and (last is None or start <= last):
+                        yield Item(start, f"{info.path}:{start}: the record is {too_long} (an unclosed quote?)", lineno, pos)
+                    source = lines()
+                    reader = csv.reader(source)
+                    continue
+                except csv.Error as e:
+                    if start >= first and (last is None or start <= last):
+                        yield Item(start, f"{info.path}:{start}: CSV syntax error: {e}", lineno, pos)
+                    continue
+                if last is not None and start > last:
+                    return
+                if start < first or not any(c.strip() for c in cells):
+                    continue
+                yield Item(start, cells, lineno, pos)
+
+
+# ============================================================================ the worker side
+RESULT_COLUMNS: list[tuple[str, str]] = [
+    ("line", "INTEGER PRIMARY KEY"),
+    ("case_id", "TEXT NOT NULL UNIQUE"),
+    ("offence_date", "TEXT"),
+    ("victims", "INTEGER NOT NULL"),
+    ("child_victims", "INTEGER NOT NULL"),
+    ("charged", "TEXT"),
+    ("charged_articles", "TEXT NOT NULL"),
+    ("primary_instrument", "TEXT"),
+    ("primary_article", "TEXT"),
+    ("primary_part", "INTEGER"),
+    ("primary_title", "TEXT"),
+    ("primary_gravity", "TEXT"),
+    ("trafficking", "INTEGER NOT NULL"),
+    ("misclassifications", "INTEGER NOT NULL"),
+    ("misclassification_kinds", "TEXT"),
+    ("max_severity", "TEXT"),
+    ("severity_rank", "INTEGER NOT NULL"),
+    ("prosecution_mode", "TEXT"),
+    ("reconciliation_permitted", "INTEGER"),
+    ("terminated_by_reconciliation", "INTEGER"),
+    ("reconciliation_misuse", "INTEGER NOT NULL"),
+    ("prosecution_flags", "TEXT"),
+    ("victims_punished", "INTEGER NOT NULL"),
+    ("non_punishment", "TEXT"),
+    ("non_punishment_yes", "INTEGER NOT NULL"),
+    ("non_punishment_no", "INTEGER NOT NULL"),
+    ("non_punishment_unclear", "INTEGER NOT NULL"),
+    ("misclassification_json", "TEXT NOT NULL"),
+    ("facts", "TEXT NOT NULL"),
+    ("findings", "TEXT NOT NULL"),
+]
+RESULT_NAMES = [c for c, _ in RESULT_COLUMNS]
+BULKY = ("misclassification_json", "facts", "findings")
+
+
+def _article_key(label: str) -> tuple:
+    inst, _, art = label.partition(" ")
+    num = re.match(r"\d+", art)
+    return (inst != "CC", inst, int(num.group()) if num else 10**6, art)
+
+
+_FREE_TEXT = {"summary": True, "victims": {"__all__": {"offences": {"__all__": {"note"}}}}}
+
+
+def facts_json(fp: FactPattern, keep_text: bool) -> str:
+    """The fact pattern as stored: normalised (what the model read), free text only if kept."""
+    return fp.model_dump_json(exclude_none=True, exclude_defaults=True, exclude=None if keep_text else _FREE_TEXT)
+
+
+def _ref(x: Any) -> str:
+    """`CC 159(3)` for a Charge, ArticleRef or VictimOffence model."""
+    return f"{x.instrument} {x.article}" if x.part is None else f"{x.instrument} {x.article}({x.part})"
+
+
+def result_row(line: int, fp: FactPattern, f: Findings, keep_text: bool) -> tuple:
+    """One `results` row (RESULT_COLUMNS order) from a fact pattern and its findings."""
+    rec = fp.record
+    charges = rec.charges if rec else []
+    arts = sorted({f"{c.instrument} {c.article}" for c in charges}, key=_article_key)
+    prim = f.primary
+    mis = f.misclassification
+    kinds = sorted({m.kind for m in mis}, key=KIND_ORDER.index)
+    sev = max((SEVERITY_RANK[m.severity] for m in mis), default=0)
+    children = 0
+    for v in fp.victims:
+        age = fp.victim_age(v)
+        children += age is not None and age < 18
+    punished = {m.victim or f"#{i}" for i, m in enumerate(mis) if m.kind == "victim_punished"}
+    applies = [n.applies for n in f.non_punishment]
+    mis_small = [
+        {
+            "kind": m.kind,
+            "severity": m.severity,
+            "charged": _ref(m.charged),
+            "suggested": _ref(m.suggested) if m.suggested else None,
+            "victim": m.victim,
+        }
+        for m in mis
+    ]
+    pro = f.prosecution
+    return (
+        line,
+        f.case_id,
+        fp.offence_date.isoformat() if fp.offence_date else None,
+        len(fp.victims),
+        children,
+        ";".join(_ref(c) for c in charges) or None,
+        " + ".join(arts) if arts else NOT_RECORDED,
+        prim.instrument if prim else None,
+        prim.article if prim else None,
+        prim.part if prim else None,
+        prim.title if prim else None,
+        prim.gravity if prim else None,
+        int(bool(prim and prim.article in ("166", "167"))),
+        len(mis),
+        ";".join(kinds) or None,
+        {3: "high", 2: "medium", 1: "low"}.get(sev),
+        sev,
+        pro.mode,
+        None if pro.reconciliation_permitted is None else int(pro.reconciliation_permitted),
+        None if not rec or rec.terminated_by_reconciliation is None else int(rec.terminated_by_reconciliation),
+        int("reconciliation_not_permitted" in pro.flags),
+        ";".join(pro.flags) or None,
+        len(punished),
+        "; ".join(f"{n.victim} {_ref(n.offence)}: {n.applies}" for n in f.non_punishment) or None,
+        applies.count("yes"),
+        applies.count("no"),
+        applies.count("unclear"),
+        json.dumps(mis_small, ensure_ascii=False, separators=(",", ":")) if mis_small else "[]",
+        facts_json(fp, keep_text),
+        f.model_dump_json(),
+    )
+
+
+def _init_worker(parent: int) -> None:
+    """Workers ignore Ctrl-C (the parent stops them in order) and exit when the parent dies."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent,), name="thb-audit-parent-watch", daemon=True).start()
+
+
+def _watch_parent(pid: int) -> None:
+    """After a kill -9 or a crash of the parent, a worker would wait forever: it holds both ends of
+    its task and result pipes, and fork-server workers are not the parent's children. This thread
+    never touches the engine; it only ends the process when the parent is gone."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):
+        fd = None
+    if fd is not None:
+        select.select([fd], [], [])
+        os._exit(1)
+    while True:  # pragma: no cover - kernels without pidfd_open (before Linux 5.3)
+        time.sleep(1.0)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            pass
+
+
+def _invalid(line: int, case_id: Any, kind: str, error: str, record: str | None, keep_text: bool) -> tuple:
+    return ("invalid", line, case_id if isinstance(case_id, str) else None, kind, error, record if keep_text else None)
+
+
+def _read(fmt: str, name: str, header: list[str] | None, line: int, payload: Any, keep_text: bool) -> FactPattern | tuple:
+    """The record as a validated FactPattern, or an `invalid` tuple naming the problem."""
+    if isinstance(payload, str):  # a reader-level problem (record too long, CSV syntax)
+        return _invalid(line, None, "invalid", payload, None, keep_text)
+    if fmt == "jsonl":
+        try:  # the fast path: pydantic parses the JSON itself; errors take the path with good messages
+            return FactPattern.model_validate_json(payload)
+        except ValueError:
+            pass
+        try:
+            text = payload.decode("utf-8")
+        except UnicodeDecodeError as e:
+            return _invalid(
+                line, None, "invalid", f"{name}:{line}: not UTF-8 text (byte {e.start}); save the file as UTF-8", None, keep_text
+            )
+        raw_text = text.rstrip("\r\n")
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as e:
+            return _invalid(
+                line, None, "invalid", f"{name}:{line}: invalid JSON at column {e.colno}: {e.msg}", raw_text, keep_text
+            )
+    else:
+        assert header is not None
+        raw_text = json.dumps(dict(zip(header, payload, strict=False)), ensure_ascii=False)
+        cid = payload[header.index("case_id")].strip() if len(payload) > header.index("case_id") else None
+        who = f" (case_id {cid})" if cid else ""
+        try:
+            for c in payload:
+                c.encode("utf-8")
+        except UnicodeEncodeError:
+            return _invalid(line, cid, "invalid", f"{name}:{line}{who}: not UTF-8 text; save the file as UTF-8", None, keep_text)
+        if len(payload) != len(header):
+            return _invalid(line, cid, "invalid", _cell_count_error(name, line, who, payload, header), raw_text, keep_text)
+        try:
+            obj = csv_row_to_facts(dict(zip(header, payload, strict=True)))
+        except CsvError as e:
+            return _invalid(line, cid, "invalid", f"{name}:{line}{who}: {e}", raw_text, keep_text)
+    rec = validate(name, line, obj)
+    if rec.facts is None:
+        err = rec.error or f"{name}:{line}: not a fact pattern"
+        cid = obj.get("case_id") if isinstance(obj, dict) else None
+        return _invalid(line, cid, "invalid", _csv_hint(err) if fmt == "csv" else err, raw_text, keep_text)
+    return rec.facts
+
+
+def process_record(fmt: str, name: str, header: list[str] | None, line: int, payload: Any, keep_text: bool) -> tuple:
+    """Validate and classify one record. Returns ("ok", row) or ("invalid", line, case_id, kind, error, record)."""
+    from .engine import classify
+
+    fp = _read(fmt, name, header, line, payload, keep_text)
+    if isinstance(fp, tuple):
+        return fp
+    try:
+        return ("ok", result_row(line, fp, classify(fp), keep_text))
+    except Exception as e:  # noqa: BLE001 - one record's engine failure must not stop the audit
+        raw = payload.decode("utf-8", "replace").rstrip("\r\n") if isinstance(payload, bytes) else json.dumps(payload)
+        return _invalid(
+            line,
+            fp.case_id,
+            "engine_error",
+            f"{name}:{line} (case_id {fp.case_id}): internal error {type(e).__name__}: {e} — a defect in thb, not in the record",
+            raw,
+            keep_text,
+        )
+
+
+def _cell_count_error(name: str, line: int, who: str, cells: list[str], header: list[str]) -> str:
+    msg = f"{name}:{line}{who}: {len(cells)} cells, but the header has {len(header)} columns"
+    if any("\n" in c for c in cells):
+        msg += " (a quote left open here swallows the lines after it: close it)"
+    return msg
+
+
+def _ping() -> int:
+    return os.getpid()
+
+
+def _language() -> str:
+    """The language of the findings' prose (--lang / THB_LANG): part of an audit's identity."""
+    try:
+        from .i18n import lang
+    except ImportError:  # pragma: no cover - a build without translations
+        return "en"
+    return lang()
+
+
+def _set_language(value: str) -> None:
+    try:
+        from .i18n import set_lang
+    except ImportError:  # pragma: no cover
+        return
+    set_lang(value)
+
+
+def process_chunk(task: tuple) -> list[tuple]:
+    fmt, name, header, keep_text, language, items = task
+    _set_language(language)  # the parent's --lang, which a worker process does not inherit
+    return [process_record(fmt, name, header, line, payload, keep_text) for line, payload in items]
+
+
+# ============================================================================ the results database
+ENGINE_MODULES = ("engine", "consequences", "units", "compiler", "facade", "oracle", "ruledata", "models", "loader")
+
+
+def engine_version() -> str:
+    """The package version and digests of the rule base and of the engine's code: one results
+    database never mixes findings of different rule bases or engines (--resume refuses)."""
+    from . import __version__
+    from .ruledata import rules_dir
+
+    rules = hashlib.sha256()
+    root = rules_dir()
+    for p in sorted(root.rglob("*.yaml")):
+        rules.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() + b"\0")
+    code = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for m in ENGINE_MODULES:
+        p = here / f"{m}.py"
+        if p.exists():
+            code.update(m.encode() + b"\0" + p.read_bytes() + b"\0")
+    return f"thb-classifier {__version__}; rules {rules.hexdigest()[:12]}; code {code.hexdigest()[:12]}"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+SCHEMA = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE results ({", ".join(f"{c} {t}" for c, t in RESULT_COLUMNS)});
+CREATE TABLE invalid (line INTEGER PRIMARY KEY, case_id TEXT, kind TEXT NOT NULL, error TEXT NOT NULL, record TEXT);
+CREATE INDEX results_severity ON results (severity_rank DESC, line);
+CREATE INDEX results_primary ON results (primary_article, primary_part);
+"""
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    return conn
+
+
+def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
+    return dict(conn.execute("SELECT key, value FROM meta"))
+
+
+def _remove_db(path: str) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path + suffix)
+
+
+def _is_sqlite(path: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+# ============================================================================ the audit
+@dataclasses.dataclass
+class AuditOptions:
+    input: str
+    out: str
+    input_format: str | None = None
+    jobs: int | None = None
+    resume: bool = False
+    force: bool = False
+    keep_text: bool = False
+    lines: tuple[int, int | None] | None = None
+    chunk_size: int | None = None
+    commit_interval: float = 1.0
+
+
+@dataclasses.dataclass
+class AuditResult:
+    out: str
+    status: str  # complete | already_complete
+    records: int = 0  # handled in this run
+    ok: int = 0
+    invalid: int = 0
+    total_results: int = 0
+    total_invalid: int = 0
+    seconds: float = 0.0
+    resumed_from_line: int | None = None
+    notes: list[str] = dataclasses.field(default_factory=list)
+    examples: list[str] = dataclasses.field(default_factory=list)  # the first few errors of this run
+
+
+Progress = Callable[[int, int, int, float], None]  # (lines done, lines total, records this run, seconds)
+
+
+def parse_lines(spec: str) -> tuple[int, int | None]:
+    m = re.fullmatch(r"\s*(\d*)\s*:\s*(\d*)\s*", spec)
+    if not m or not (m.group(1) or m.group(2)):
+        raise InputError(f"--lines {spec!r}: expected START:END (1-based, inclusive), e.g. 1:50000, 50001: or :1000")
+    start = int(m.group(1)) if m.group(1) else 1
+    end = int(m.group(2)) if m.group(2) else None
+    if start < 1 or (end is not None and end < start):
+        raise InputError(f"--lines {spec!r}: START must be at least 1 and END at least START")
+    return start, end
+
+
+def out_kind(out: str) -> str:
+    low = out.lower()
+    if low.endswith((".sqlite", ".sqlite3", ".db")):
+        return "sqlite"
+    if low.endswith(".jsonl"):
+        return "jsonl"
+    if low.endswith(".csv"):
+        return "csv"
+    raise InputError(f"--out {out}: end the name in .sqlite (the results database), .jsonl or .csv")
+
+
+def work_db(out: str) -> str:
+    """Where a .jsonl/.csv audit keeps its resumable state until the file is written."""
+    return out + ".work.sqlite" if out_kind(out) != "sqlite" else out
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["classifier.audit"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class _Pool:
+    """A process pool that can be rebuilt after a worker dies (durable-rules can crash a process)."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.ex = self._new()
+        try:
+            self.ex.submit(_ping).result()
+        except BrokenProcessPool:
+            self.ex.shutdown(wait=False, cancel_futures=True)
+            raise AuditFailure(
+                "the worker processes could not start (their error is printed above); nothing was classified. "
+                "When calling classifier.audit from your own script, guard it with `if __name__ == '__main__':`"
+            ) from None
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.jobs, mp_context=_mp_context(), initializer=_init_worker, initargs=(os.getpid(),)
+        )
+
+    def submit(self, task: tuple) -> Future:
+        return self.ex.submit(process_chunk, task)
+
+    def restart(self) -> None:
+        self.ex.shutdown(wait=False, cancel_futures=True)
+        self.ex = self._new()
+
+    def close(self, cancel: bool = False) -> None:
+        self.ex.shutdown(wait=True, cancel_futures=cancel)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        old = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def _open_for_audit(opts: AuditOptions, info: InputInfo, version: str, result: AuditResult) -> sqlite3.Connection | None:
+    """Create, replace or reopen the results database; None when an earlier run already finished."""
+    kind = out_kind(opts.out)
+    db = work_db(opts.out)
+    if opts.resume and opts.force:
+        raise InputError("--resume and --force contradict each other: --resume continues the audit in --out, --force replaces it")
+    exists = os.path.exists(db) or os.path.exists(opts.out)
+    lines = f"{opts.lines[0]}:{opts.lines[1] or ''}" if opts.lines else "all"
+    if exists and not (opts.resume or opts.force):
+        held = db if os.path.exists(db) else opts.out
+        raise InputError(f"{held}: already exists; pass --resume to continue the audit it holds, or --force to replace it")
+    if opts.force:
+        _remove_db(db)
+    if opts.resume:
+        if not os.path.exists(db):
+            if kind != "sqlite" and os.path.exists(opts.out):
+                result.status = "already_complete"
+                result.notes.append(f"{opts.out} is complete; nothing to resume")
+                return None
+            result.notes.append(f"{db} does not exist: nothing to resume, starting the audit")
+        else:
+            if not _is_sqlite(db):
+                raise InputError(f"{db}: not an audit results database (not SQLite); choose another --out or pass --force")
+            conn = _connect(db)
+            try:
+                meta = read_meta(conn)
+            except sqlite3.DatabaseError:
+                conn.close()
+                raise InputError(f"{db}: not an audit results database (no meta table); pass --force to replace it") from None
+            expect = {
+                "schema_version": (str(SCHEMA_VERSION), "the results format"),
+                "input_sha256": (info.sha256, "the input file's content (SHA-256)"),
+                "input_size": (str(info.size), "the input file's size"),
+                "input_format": (info.fmt, "the input format"),
+                "lines": (lines, "the --lines range"),
+                "keep_text": (str(int(opts.keep_text)), "--keep-text"),
+                "language": (_language(), "the language of the findings (--lang / THB_LANG)"),
+                "engine_version": (version, "the engine version (package and rule base)"),
+            }
+            for key, (want, what) in expect.items():
+                if meta.get(key) != want:
+                    conn.close()
+                    raise InputError(
+                        f"{db}: cannot resume: {what} differs — the database has {meta.get(key)!r}, this run has {want!r}. "
+                        f"Resume with the same input and options, or pass --force to start over"
+                    )
+            if meta.get("input_path") != info.path:
+                result.notes.append(f"the input was {meta.get('input_path')} when the audit started; same content, continuing")
+                conn.execute("UPDATE meta SET value=? WHERE key='input_path'", (info.path,))
+            if meta.get("status") == "complete":
+                result.status = "already_complete"
+                result.notes.append(f"{db}: the audit is already complete")
+                if kind != "sqlite":
+                    conn.close()
+                    _export(db, opts.out, kind)
+                    _remove_db(db)
+                    return None
+                return conn
+            return conn
+    conn = _connect(db)
+    conn.executescript(SCHEMA)
+    meta = {
+        "schema_version": str(SCHEMA_VERSION),
+        "tool": "thb audit",
+        "input_path": info.path,
+        "input_name": os.path.basename(info.path),
+        "input_format": info.fmt,
+        "input_size": str(info.size),
+        "input_sha256": info.sha256,
+        "input_lines": str(info.total_lines),
+        "lines": lines,
+        "keep_text": str(int(opts.keep_text)),
+        "language": _language(),
+        "engine_version": version,
+        "started_at": _now(),
+        "finished_at": "",
+        "status": "running",
+        "next_line": str(info.data_line),
+        "next_offset": str(info.data_offset),
+        "records": "0",
+        "runs": "0",
+    }
+    with conn:
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+    return conn
+
+
+def run_audit(opts: AuditOptions, progress: Progress | None = None) -> AuditResult:
+    """Run (or resume) one audit. InputError for a problem the user can fix; never a partial output file."""
+    kind = out_kind(opts.out)
+    fmt = input_format(opts.input, opts.input_format)
+    if os.path.exists(opts.out) and os.path.exists(opts.input) and os.path.samefile(opts.out, opts.input):
+        raise InputError(f"--out {opts.out} is the input file; choose another name")
+    info = inspect_input(opts.input, fmt)
+    directory = os.path.dirname(os.path.abspath(opts.out))
+    if not os.path.isdir(directory):
+        raise InputError(f"--out {opts.out}: the directory {directory} does not exist")
+    if not os.access(directory, os.W_OK):
+        raise InputError(f"--out {opts.out}: the directory {directory} is not writable")
+    version = engine_version()
+    result = AuditResult(out=opts.out, status="complete")
+    conn = _open_for_audit(opts, info, version, result)
+    if conn is None:
+        return result
+    try:
+        meta = read_meta(conn)
+        if meta.get("status") != "complete":
+            _run(conn, opts, info, meta, result, progress)
+        result.total_results = conn.execute("SELECT count(*) FROM results").fetchone()[0]
+        result.total_invalid = conn.execute("SELECT count(*) FROM invalid").fetchone()[0]
+        with contextlib.suppress(sqlite3.OperationalError):  # a reader (thb report) may hold the WAL open
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("PRAGMA journal_mode=DELETE")  # a finished database is one self-contained file
+    finally:
+        conn.close()
+    if kind != "sqlite":
+        db = work_db(opts.out)
+        _export(db, opts.out, kind)
+        _remove_db(db)
+    return result
+
+
+def _run(
+    conn: sqlite3.Connection,
+    opts: AuditOptions,
+    info: InputInfo,
+    meta: dict[str, str],
+    result: AuditResult,
+    progress: Progress | None,
+) -> None:
+    jobs = opts.jobs or default_jobs()
+    first, last = opts.lines or (1, None)
+    next_line, next_offset = int(meta["next_line"]), int(meta["next_offset"])
+    done_records = int(meta["records"])
+    if done_records or next_line > info.data_line:
+        result.resumed_from_line = next_line
+    # A killed run can only have lost uncommitted work; clear anything past the committed mark.
+    with conn:
+        conn.execute("BEGIN")
+        conn.execute("DELETE FROM results WHERE line >= ?", (next_line,))
+        conn.execute("DELETE FROM invalid WHERE line >= ?", (next_line,))
+        conn.execute("UPDATE meta SET value=? WHERE key='status'", ("running",))
+        conn.execute("UPDATE meta SET value=CAST(value AS INTEGER)+1 WHERE key='runs'")
+    range_lo = max(first, info.data_line)
+    range_hi = min(last, info.total_lines) if last is not None else info.total_lines
+    total = max(0, range_hi - range_lo + 1)
+
+    def lines_done(next_l: int) -> int:
+        return max(0, min(next_l, range_hi + 1) - range_lo)
+
+    chunk = opts.chunk_size or max(5, min(200, total // (jobs * 8) or 5))
+    inflight_limit = jobs * 2 + 2
+    started = time.monotonic()
+    pool = _Pool(jobs)
+    pending: deque[tuple[list[Item], Future]] = deque()
+    last_commit = time.monotonic()
+    uncommitted = 0
+    name = info.path
+    language = meta.get("language") or _language()
+    state = {"next_line": next_line, "next_offset": next_offset, "records": done_records}
+    chunk_open = {"now": False}
+
+    def task(items: list[Item]) -> tuple:
+        return (info.fmt, name, info.header, opts.keep_text, language, [(it.line, it.payload) for it in items])
+
+    def write(items: list[Item], outcome: list[tuple]) -> None:
+        """One chunk's rows and the progress mark, atomically (a savepoint inside the open batch)."""
+        nonlocal uncommitted, last_commit
+        conn.execute("SAVEPOINT chunk")
+        chunk_open["now"] = True
+        _write_chunk(conn, name, outcome, result)
+        state["next_line"] = items[-1].end_line + 1
+        state["next_offset"] = items[-1].end_offset
+        state["records"] += len(items)
+        result.records += len(items)
+        uncommitted += len(items)
+        conn.executemany(
+            "UPDATE meta SET value=? WHERE key=?",
+            [
+                (str(state["next_line"]), "next_line"),
+                (str(state["next_offset"]), "next_offset"),
+                (str(state["records"]), "records"),
+            ],
+        )
+        conn.execute("RELEASE chunk")
+        chunk_open["now"] = False
+        now = time.monotonic()
+        if now - last_commit >= opts.commit_interval or uncommitted >= 5000:
+            conn.execute("COMMIT")
+            conn.execute("BEGIN")
+            last_commit, uncommitted = now, 0
+        if progress:
+            progress(lines_done(state["next_line"]), total, result.records, now - started)
+
+    def drain_one() -> None:
+        items, fut = pending.popleft()
+        try:
+            outcome = fut.result()
+        except BrokenProcessPool:
+            outcome = _recover(pool, pending, items, task, name)
+        write(items, outcome)
+
+    if progress:
+        progress(lines_done(next_line), total, 0, 0.0)
+    interrupted = completed = False
+    conn.execute("BEGIN")
+    try:
+        with _sigterm_as_interrupt():
+            batch: list[Item] = []
+            for item in iter_items(info, next_offset, next_line, first, last):
+                batch.append(item)
+                if len(batch) >= chunk:
+                    pending.append((batch, pool.submit(task(batch))))
+                    batch = []
+                    while len(pending) >= inflight_limit:
+                        drain_one()
+            if batch:
+                pending.append((batch, pool.submit(task(batch))))
+            while pending:
+                drain_one()
+            state["next_line"] = max(state["next_line"], (range_hi if last is not None else info.total_lines) + 1)
+            conn.executemany(
+                "UPDATE meta SET value=? WHERE key=?",
+                [
+                    ("complete", "status"),
+                    (_now(), "finished_at"),
+                    (str(state["next_line"]), "next_line"),
+                    (str(info.size), "next_offset"),
+                ],
+            )
+            conn.execute("COMMIT")
+            completed = True
+    except KeyboardInterrupt:
+        interrupted = not completed  # Ctrl-C after the final commit changes nothing
+        raise
+    finally:
+        if conn.in_transaction:
+            # Stopped by Ctrl-C or an error: undo a half-written chunk, keep every whole one
+            # (each pairs its rows with the progress mark), commit them.
+            try:
+                if chunk_open["now"]:
+                    with contextlib.suppress(sqlite3.OperationalError):  # already released
+                        conn.execute("ROLLBACK TO chunk")
+                        conn.execute("RELEASE chunk")
+                conn.execute("COMMIT")
+            except sqlite3.Error:
+                conn.execute("ROLLBACK")  # e.g. the disk is full: keep the last commit
+        if interrupted:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("UPDATE meta SET value='interrupted' WHERE key='status'")
+        pool.close(cancel=True)
+    result.seconds = time.monotonic() - started
+    if progress:
+        progress(total, total, result.records, result.seconds)
+
+
+def _recover(pool: _Pool, pending: deque, items: list[Item], task: Callable, name: str) -> list[tuple]:
+    """A worker died (the engine crashed a process). Rebuild the pool, redo the chunk one record
+    at a time so that only the record that crashes it is lost (recorded as an engine error), and
+    resubmit the chunks that were in flight."""
+    outcome: list[tuple] = []
+    crashes = 0
+    pool.restart()
+    for it in items:
+        try:
+            outcome += pool.submit(task([it])).result()
+            crashes = 0
+        except BrokenProcessPool:
+            crashes += 1
+            if crashes >= 3:
+                raise AuditFailure(
+                    "worker processes crashed on three records in a row; the engine or the machine is unwell "
+                    "(re-run with --jobs 1 and THB_DEBUG=1, and report it). The audit so far is saved: --resume continues it"
+                ) from None
+            outcome.append(
+                (
+                    "invalid",
+                    it.line,
+                    None,
+                    "engine_error",
+                    f"{name}:{it.line}: the engine process crashed on this record; a defect in thb",
+                    None,
+                )
+            )
+            pool.restart()
+    for i, (its, _) in enumerate(list(pending)):
+        pending[i] = (its, pool.submit(task(its)))
+    return outcome
+
+
+_INSERT_RESULT = f"INSERT INTO results VALUES ({', '.join('?' * len(RESULT_COLUMNS))})"
+_INSERT_INVALID = "INSERT INTO invalid VALUES (?, ?, ?, ?, ?)"
+
+
+def _write_chunk(conn: sqlite3.Connection, name: str, outcome: list[tuple], result: AuditResult) -> None:
+    """Insert one chunk's outcome (inside the caller's savepoint). All rows in one statement; a
+    case id already used is then found row by row and recorded as a duplicate."""
+    ok = [r[1] for r in outcome if r[0] == "ok"]
+    bad = [r[1:] for r in outcome if r[0] != "ok"]
+    try:
+        conn.execute("SAVEPOINT rows")
+        conn.executemany(_INSERT_RESULT, ok)
+        conn.execute("RELEASE rows")
+        result.ok += len(ok)
+    except sqlite3.IntegrityError:
+        conn.execute("ROLLBACK TO rows")
+        conn.execute("RELEASE rows")
+        for row in ok:
+            try:
+                conn.execute(_INSERT_RESULT, row)
+                result.ok += 1
+            except sqlite3.IntegrityError:
+                first = conn.execute("SELECT line FROM results WHERE case_id=?", (row[1],)).fetchone()
+                where = f"line {first[0]}" if first else "an earlier line"
+                error = (
+                    f"{name}:{row[0]} (case_id {row[1]}): case_id already used at {where}; case ids must be unique "
+                    "in an audit, so this record's findings were not stored"
+                )
+                bad.append((row[0], row[1], "duplicate", error, None))
+    if bad:
+        conn.executemany(_INSERT_INVALID, bad)
+        result.invalid += len(bad)
+        for b in sorted(bad)[: max(0, 5 - len(result.examples))]:
+            result.examples.append(b[3])
+
+
+# ============================================================================ .jsonl / .csv output
+EXPORT_COLUMNS = [c for c in RESULT_NAMES if c not in BULKY]
+BOOL_COLUMNS = {"trafficking", "reconciliation_permitted", "terminated_by_reconciliation", "reconciliation_misuse"}
+_BOOL_AT = [i for i, c in enumerate(EXPORT_COLUMNS) if c in BOOL_COLUMNS]
+
+
+def _export_values(r: tuple, as_text: bool) -> list[Any]:
+    """One results row for .jsonl/.csv: flags as true/false (0/1 in SQLite), NULL as null or an empty cell."""
+    vals = list(r)
+    for i in _BOOL_AT:
+        if vals[i] is not None:
+            vals[i] = bool(vals[i])
+    if as_text:
+        vals = ["" if v is None else ("true" if v else "false") if isinstance(v, bool) else v for v in vals]
+    return vals
+
+
+def _export(db: str, out: str, kind: str) -> None:
+    """Write the audit as one .jsonl or .csv file: a temporary file beside it, then a rename."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    directory = os.path.dirname(os.path.abspath(out))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(out)}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            ok = conn.execute(f"SELECT {', '.join(EXPORT_COLUMNS)}, facts, findings FROM results ORDER BY line")
+            bad = conn.execute("SELECT line, case_id, kind, error, record FROM invalid ORDER BY line")
+            merged = heapq.merge(((r[0], 0, r) for r in ok), ((r[0], 1, r) for r in bad))
+            if kind == "jsonl":
+                for _, which, r in merged:
+                    if which == 0:
+                        vals = _export_values(r[:-2], as_text=False)
+                        head = {"line": r[0], "status": "ok", **dict(zip(EXPORT_COLUMNS[1:], vals[1:], strict=True))}
+                        f.write(json.dumps(head, ensure_ascii=False)[:-1] + f', "facts": {r[-2]}, "findings": {r[-1]}}}\n')
+                    else:
+                        d = {"line": r[0], "status": "invalid", "case_id": r[1], "error_kind": r[2], "error": r[3]}
+                        if r[4] is not None:
+                            d["record"] = r[4]
+                        f.write(json.dumps(d, ensure_ascii=False) + "\n")
+            else:
+                w = csv.writer(f, lineterminator="\n")
+                header = ["line", "status", *EXPORT_COLUMNS[1:], "error_kind", "error", "record", "facts", "findings"]
+                w.writerow(header)
+                blank = [""] * (len(EXPORT_COLUMNS) - 2)
+                for _, which, r in merged:
+                    if which == 0:
+                        w.writerow([r[0], "ok", *_export_values(r[:-2], as_text=True)[1:], "", "", "", r[-2], r[-1]])
+                    else:
+                        w.writerow([r[0], "invalid", r[1] or "", *blank, r[2], r[3], r[4] or "", "", ""])
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, out)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    finally:
+        conn.close()
+
+
+# ============================================================================ validate-only
+def validate_stream(
+    path: str, forced_format: str | None, lines: tuple[int, int | None] | None
+) -> Iterator[tuple[int, str | None]]:
+    """(line, error or None) for every record, with duplicate case ids flagged; nothing classified."""
+    fmt = input_format(path, forced_format)
+    info = inspect_input(path, fmt)
+    first, last = lines or (1, None)
+    seen: dict[str, int] = {}
+    for it in iter_items(info, info.data_offset, info.data_line, first, last):
+        err: str | None = None
+        cid: str | None = None
+        if isinstance(it.payload, str):
+            err = it.payload
+        elif fmt == "jsonl":
+            try:
+                obj = json.loads(it.payload.decode("utf-8"))
+            except UnicodeDecodeError as e:
+                obj, err = None, f"{path}:{it.line}: not UTF-8 text (byte {e.start}); save the file as UTF-8"
+            except json.JSONDecodeError as e:
+                obj, err = None, f"{path}:{it.line}: invalid JSON at column {e.colno}: {e.msg}"
+        else:
+            assert info.header is not None
+            cells = it.payload
+            obj = None
+            if len(cells) != len(info.header):
+                err = _cell_count_error(path, it.line, "", cells, info.header)
+            else:
+                try:
+                    obj = csv_row_to_facts(dict(zip(info.header, cells, strict=True)))
+                except CsvError as e:
+                    c = cells[info.header.index("case_id")].strip()
+                    err = f"{path}:{it.line}{f' (case_id {c})' if c else ''}: {e}"
+        if err is None:
+            rec = validate(path, it.line, obj)
+            if rec.error:
+                err = _csv_hint(rec.error) if fmt == "csv" else rec.error
+            elif rec.facts is not None:
+                cid = rec.facts.case_id
+        if cid is not None:
+            if cid in seen:
+                err = f"{path}:{it.line} (case_id {cid}): case_id already used at line {seen[cid]}; case ids must be unique in an audit"
+            else:
+                seen[cid] = it.line
+        yield it.line, err
+
+
+# ============================================================================ the report
+def open_results(path: str) -> tuple[sqlite3.Connection, dict[str, str]]:
+    if not os.path.exists(path):
+        raise InputError(f"{path}: no such file")
+    if os.path.isdir(path):
+        raise InputError(f"{path}: is a directory, not an audit results database")
+    if not _is_sqlite(path):
+        hint = (
+            " (a .jsonl/.csv audit output is for pipelines; report on the .sqlite database)"
+            if path.endswith((".jsonl", ".csv"))
+            else ""
+        )
+        raise InputError(f"{path}: not an audit results database (not SQLite){hint}")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        meta = read_meta(conn)
+        conn.execute("SELECT line, case_id FROM results LIMIT 1").fetchall()
+        conn.execute("SELECT line FROM invalid LIMIT 1").fetchall()
+    except sqlite3.Error as e:
+        raise InputError(f"{path}: not an audit results database written by `thb audit` ({e})") from None
+    if meta.get("schema_version") != str(SCHEMA_VERSION):
+        raise InputError(f"{path}: results format {meta.get('schema_version')!r}; this thb reads format {SCHEMA_VERSION}")
+    return conn, meta
+
+
+def _primary_label(inst: str | None, art: str | None) -> str:
+    return f"{inst} {art}" if art else NO_PRIMARY
+
+
+def report_data(paths: list[str], top: int = 20) -> dict[str, Any]:
+    """Everything `thb report` shows, as plain data (text, HTML and JSON render it)."""
+    files: list[dict[str, Any]] = []
+    warnings: list[str] = []
+    conns = []
+    for p in paths:
+        conn, meta = open_results(p)
+        conns.append((p, conn, meta))
+    crosstab: dict[str, Counter] = {}
+    charged_n: Counter = Counter()
+    engine_n: Counter = Counter()
+    mis_flags: Counter = Counter()
+    mis_cases: Counter = Counter()
+    punished: list[dict[str, Any]] = []
+    punished_cases = punished_victims = 0
+    recon: list[dict[str, Any]] = []
+    recon_cases = 0
+    reopen_heap: list[tuple] = []
+    seen: dict[str, tuple[str, int]] = {}
+    duplicates: list[dict[str, Any]] = []
+    dup_count = 0
+    cases = 0
+    trafficking_cases = 0
+    trafficking_charged = 0
+    mis_any = 0
+    cols = (
+        "line, case_id, charged, charged_articles, primary_instrument, primary_article, primary_part, trafficking, "
+        "misclassification_kinds, max_severity, severity_rank, reconciliation_permitted, terminated_by_reconciliation, "
+        "reconciliation_misuse, victims_punished, misclassification_json, non_punishment"
+    )
+    seq = 0
+    for p, conn, meta in conns:
+        n_results = conn.execute("SELECT count(*) FROM results").fetchone()[0]
+        inv = dict(conn.execute("SELECT kind, count(*) FROM invalid GROUP BY kind").fetchall())
+        files.append(
+            {
+                "path": p,
+                "input": meta.get("input_path"),
+                "input_sha256": meta.get("input_sha256"),
+                "lines": meta.get("lines"),
+                "status": meta.get("status"),
+                "engine_version": meta.get("engine_version"),
+                "started_at": meta.get("started_at"),
+                "finished_at": meta.get("finished_at") or None,
+                "keep_text": meta.get("keep_text") == "1",
+                "results": n_results,
+                "invalid": sum(inv.values()),
+                "invalid_by_kind": inv,
+            }
+        )
+        if meta.get("status") != "complete":
+            warnings.append(
+                f"{p}: the audit is not complete ({meta.get('status')}; {meta.get('records')} records done, up to line "
+                f"{int(meta.get('next_line', '1')) - 1}); `thb audit ... --resume` finishes it"
+            )
+        multi = len(conns) > 1
+        for r in conn.execute(f"SELECT {cols} FROM results ORDER BY line"):
+            (
+                line,
+                cid,
+                charged,
+                charged_arts,
+                pinst,
+                part_,
+                ppart,
+                traf,
+                kinds,
+                maxsev,
+                sevrank,
+                _rp,
+                _term,
+                misuse,
+                vp,
+                mjson,
+                nps,
+            ) = r
+            if multi:
+                if cid in seen:
+                    dup_count += 1
+                    if len(duplicates) < 200:
+                        duplicates.append({"case_id": cid, "first": f"{seen[cid][0]}:{seen[cid][1]}", "also": f"{p}:{line}"})
+                    continue
+                seen[cid] = (p, line)
+            cases += 1
+            seq += 1
+            prim = _primary_label(pinst, part_)
+            crosstab.setdefault(charged_arts, Counter())[prim] += 1
+            arts = [] if charged_arts == NOT_RECORDED else charged_arts.split(" + ")
+            for a in arts:
+                charged_n[a] += 1
+            if part_:
+                engine_n[prim] += 1
+            if traf:
+                trafficking_cases += 1
+                if any(a in ("CC 166", "CC 167") for a in arts):
+                    trafficking_charged += 1
+            mis = json.loads(mjson)
+            mis_any += bool(mis)
+            for key in {(m["kind"], m["severity"]) for m in mis}:
+                mis_cases[key] += 1
+            for m in mis:
+                mis_flags[(m["kind"], m["severity"])] += 1
+            primary_text = prim + (f"({ppart})" if ppart is not None else "")
+            base = {"file": p, "line": line, "case_id": cid, "charged": charged or NOT_RECORDED, "engine": primary_text}
+            if vp:
+                punished_cases += 1
+                punished_victims += vp
+                if len(punished) < top:
+                    vm = [m for m in mis if m["kind"] == "victim_punished"]
+                    punished.append(
+                        {
+                            **base,
+                            "victims": vp,
+                            "charged_with": "; ".join(f"{m['victim'] or '?'}: {m['charged']} ({m['severity']})" for m in vm),
+                            "non_punishment": nps,
+                        }
+                    )
+            if misuse:
+                recon_cases += 1
+                if len(recon) < top:
+                    recon.append(base)
+            if sevrank or misuse:
+                kind_rank = min((KIND_ORDER.index(m["kind"]) for m in mis), default=len(KIND_ORDER))
+                key = (sevrank, misuse, traf, -kind_rank, vp, -seq)
+                reasons = [
+                    f"{m['kind'].replace('_', ' ')} ({m['severity']}): {m['charged']}"
+                    + (f" → {m['suggested']}" if m["suggested"] else "")
+                    + (f" [victim {m['victim']}]" if m.get("victim") else "")
+                    for m in sorted(mis, key=lambda m: (-SEVERITY_RANK[m["severity"]], KIND_ORDER.index(m["kind"])))
+                ]
+                if misuse:
+                    reasons.append("terminated by reconciliation, which the law does not permit here")
+                entry = {**base, "max_severity": maxsev, "reasons": reasons}
+                if len(reopen_heap) < top:
+                    heapq.heappush(reopen_heap, (key, seq, entry))
+                elif top > 0 and key > reopen_heap[0][0]:
+                    heapq.heapreplace(reopen_heap, (key, seq, entry))
+    for _, conn, _ in conns:
+        conn.close()
+    if dup_count:
+        warnings.append(
+            f"{dup_count} case id(s) appear in more than one results file; each is counted once (the first file given wins) — see duplicates"
+        )
+    versions = sorted({f["engine_version"] for f in files})
+    if len(versions) > 1:
+        warnings.append("the results files come from different engine versions: " + " | ".join(versions))
+    by_input: dict[str, list[dict]] = {}
+    for f in files:
+        by_input.setdefault(f["input_sha256"], []).append(f)
+    for group in by_input.values():
+        if len(group) > 1 and any(f["lines"] == "all" for f in group):
+            warnings.append(
+                "the same input was audited more than once with overlapping line ranges: " + ", ".join(f["path"] for f in group)
+            )
+    rows = sorted(crosstab, key=lambda k: (k == NOT_RECORDED, -sum(crosstab[k].values()), k))
+    colset = Counter()
+    for c in crosstab.values():
+        colset.update(c)
+    cols_ = sorted(colset, key=lambda k: (k == NO_PRIMARY, _article_key(k) if k != NO_PRIMARY else ()))
+    mis_rows = [
+        {"kind": k, "severity": s, "flags": mis_flags[(k, s)], "cases": mis_cases[(k, s)]}
+        for k in KIND_ORDER
+        for s in ("high", "medium", "low")
+        if mis_flags[(k, s)]
+    ]
+    chart_labels = sorted(set(charged_n) | set(engine_n), key=_article_key)
+    reopen = [entry for _, _, entry in sorted(reopen_heap, key=lambda t: t[0], reverse=True)]
+    return {
+        "generated_at": _now(),
+        "files": files,
+        "totals": {
+            "cases": cases,
+            "invalid": sum(f["invalid"] for f in files),
+            "duplicates_across_files": dup_count,
+            "trafficking_made_out": trafficking_cases,
+            "trafficking_made_out_and_charged": trafficking_charged,
+            "with_misclassification": mis_any,
+            "victims_punished_cases": punished_cases,
+            "victims_punished": punished_victims,
+            "reconciliation_misuse_cases": recon_cases,
+        },
+        "crosstab": {
+            "rows": rows,
+            "columns": cols_,
+            "counts": {r: {c: crosstab[r][c] for c in cols_ if crosstab[r][c]} for r in rows},
+            "row_totals": {r: sum(crosstab[r].values()) for r in rows},
+            "column_totals": {c: colset[c] for c in cols_},
+        },
+        "misclassifications": mis_rows,
+        "victims_punished": punished,
+        "reconciliation_misuse": recon,
+        "reopen": reopen,
+        "chart": [{"article": a, "charged": charged_n[a], "engine": engine_n[a]} for a in chart_labels],
+        "duplicates": duplicates,
+        "warnings": warnings,
+    }
+
+
+def render_html(data: dict[str, Any]) -> str:
+    """The report as one self-contained page: inline CSS and SVG, no external resources, all text escaped."""
+    e = lambda x: html.escape("" if x is None else str(x), quote=True)  # noqa: E731
+    t = data["totals"]
+    parts: list[str] = []
+    add = parts.append
+    add("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>")
+    add("<meta name='viewport' content='width=device-width, initial-scale=1'>")
+    add("<title>Trafficking audit report</title><style>")
+    add(
+        "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2430;margin:2rem auto;max-width:1100px;padding:0 1rem}"
+        "h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:2px solid #d8dde6;padding-bottom:.2rem}"
+        "table{border-collapse:collapse;margin:.6rem 0;font-size:13px}th,td{border:1px solid #d8dde6;padding:.25rem .5rem;text-align:left;vertical-align:top}"
+        "th{background:#f1f4f8}td.n{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#5b6472}"
+        ".warn{background:#fff4e0;border-left:4px solid #e69500;padding:.4rem .7rem;margin:.4rem 0}"
+        ".sev-high{color:#b3261e;font-weight:600}.sev-medium{color:#a05a00;font-weight:600}.sev-low{color:#44607a}"
+        ".kpi{display:inline-block;margin:0 1.2rem .8rem 0}.kpi b{display:block;font-size:1.5rem}"
+        "@media print{body{margin:0}h2{page-break-after:avoid}}"
+    )
+    add("</style></head><body>")
+    add("<h1>Trafficking audit report</h1>")
+    add(f"<p class='muted'>Generated {e(data['generated_at'])} by thb report from {len(data['files'])} results file(s).</p>")
+    for w in data["warnings"]:
+        add(f"<div class='warn'>{e(w)}</div>")
+    add("<div>")
+    for label, val in (
+        ("cases re-screened", t["cases"]),
+        ("trafficking made out", t["trafficking_made_out"]),
+        ("…of which charged as trafficking", t["trafficking_made_out_and_charged"]),
+        ("cases with a victim punished", t["victims_punished_cases"]),
+        ("reconciliation not permitted", t["reconciliation_misuse_cases"]),
+        ("invalid records", t["invalid"]),
+    ):
+        add(f"<span class='kpi'><b>{e(val)}</b>{e(label)}</span>")
+    add("</div>")
+    add("<h2>Charged versus engine qualification</h2>")
+    add(_svg_chart(data["chart"]))
+    ct = data["crosstab"]
+    add("<table><thead><tr><th>charged as \\ engine primary</th>")
+    add("".join(f"<th>{e(c)}</th>" for c in ct["columns"]) + "<th>total</th></tr></thead><tbody>")
+    for r in ct["rows"]:
+        cells = "".join(f"<td class='n'>{e(ct['counts'][r].get(c, '') or '')}</td>" for c in ct["columns"])
+        add(f"<tr><th>{e(r)}</th>{cells}<td class='n'><b>{e(ct['row_totals'][r])}</b></td></tr>")
+    add("<tr><th>total</th>" + "".join(f"<td class='n'><b>{e(ct['column_totals'][c])}</b></td>" for c in ct["columns"]))
+    add(f"<td class='n'><b>{e(t['cases'])}</b></td></tr></tbody></table>")
+    add("<h2>Misclassifications by kind and severity</h2>")
+    if data["misclassifications"]:
+        add("<table><thead><tr><th>kind</th><th>severity</th><th>flags</th><th>cases</th></tr></thead><tbody>")
+        for m in data["misclassifications"]:
+            add(
+                f"<tr><td>{e(m['kind'].replace('_', ' '))}</td><td class='sev-{e(m['severity'])}'>{e(m['severity'])}</td>"
+                f"<td class='n'>{e(m['flags'])}</td><td class='n'>{e(m['cases'])}</td></tr>"
+            )
+        add("</tbody></table>")
+    else:
+        add("<p>None flagged.</p>")
+    add("<h2>Top cases to reopen</h2>")
+    if data["reopen"]:
+        add(
+            "<table><thead><tr><th>#</th><th>case</th><th>where</th><th>charged</th><th>engine</th><th>why</th></tr></thead><tbody>"
+        )
+        for i, c in enumerate(data["reopen"], 1):
+            why = "<br>".join(e(x) for x in c["reasons"])
+            add(
+                f"<tr><td class='n'>{i}</td><td class='sev-{e(c['max_severity'] or 'low')}'>{e(c['case_id'])}</td>"
+                f"<td class='muted'>{e(c['file'])}:{e(c['line'])}</td><td>{e(c['charged'])}</td><td>{e(c['engine'])}</td><td>{why}</td></tr>"
+            )
+        add("</tbody></table>")
+    else:
+        add("<p>No case calls for reopening.</p>")
+    add(f"<h2>Victims punished ({e(t['victims_punished_cases'])} cases, {e(t['victims_punished'])} victims)</h2>")
+    if data["victims_punished"]:
+        add(
+            "<table><thead><tr><th>case</th><th>where</th><th>victim charged with</th><th>non-punishment</th></tr></thead><tbody>"
+        )
+        for c in data["victims_punished"]:
+            add(
+                f"<tr><td>{e(c['case_id'])}</td><td class='muted'>{e(c['file'])}:{e(c['line'])}</td>"
+                f"<td>{e(c['charged_with'])}</td><td>{e(c['non_punishment'])}</td></tr>"
+            )
+        add("</tbody></table>")
+        if t["victims_punished_cases"] > len(data["victims_punished"]):
+            add(f"<p class='muted'>… and {e(t['victims_punished_cases'] - len(data['victims_punished']))} more.</p>")
+    add(f"<h2>Reconciliation not permitted ({e(t['reconciliation_misuse_cases'])} cases)</h2>")
+    if data["reconciliation_misuse"]:
+        add("<table><thead><tr><th>case</th><th>where</th><th>charged</th><th>engine</th></tr></thead><tbody>")
+        for c in data["reconciliation_misuse"]:
+            add(
+                f"<tr><td>{e(c['case_id'])}</td><td class='muted'>{e(c['file'])}:{e(c['line'])}</td>"
+                f"<td>{e(c['charged'])}</td><td>{e(c['engine'])}</td></tr>"
+            )
+        add("</tbody></table>")
+        if t["reconciliation_misuse_cases"] > len(data["reconciliation_misuse"]):
+            add(f"<p class='muted'>… and {e(t['reconciliation_misuse_cases'] - len(data['reconciliation_misuse']))} more.</p>")
+    if data["duplicates"]:
+        add(f"<h2>Case ids in more than one file ({e(t['duplicates_across_files'])})</h2>")
+        add("<table><thead><tr><th>case</th><th>counted from</th><th>also in</th></tr></thead><tbody>")
+        for d in data["duplicates"]:
+            add(f"<tr><td>{e(d['case_id'])}</td><td>{e(d['first'])}</td><td>{e(d['also'])}</td></tr>")
+        add("</tbody></table>")
+    add("<h2>Results files</h2><table><thead><tr><th>file</th><th>input</th><th>lines</th><th>status</th>")
+    add("<th>cases</th><th>invalid</th><th>engine</th><th>finished</th></tr></thead><tbody>")
+    for f in data["files"]:
+        add(
+            f"<tr><td>{e(f['path'])}</td><td>{e(f['input'])}<br><span class='muted'>sha256 {e((f['input_sha256'] or '')[:16])}…</span></td>"
+            f"<td>{e(f['lines'])}</td><td>{e(f['status'])}</td><td class='n'>{e(f['results'])}</td><td class='n'>{e(f['invalid'])}</td>"
+            f"<td>{e(f['engine_version'])}</td><td>{e(f['finished_at'] or '—')}</td></tr>"
+        )
+    add("</tbody></table>")
+    add(
+        "<p class='muted'>Decision support, not a verdict: each flagged case needs a lawyer's review of its findings "
+        "(stored in the results database, column <code>findings</code>). Free-text fields are "
+        + ("included" if any(f["keep_text"] for f in data["files"]) else "not stored")
+        + ".</p>"
+    )
+    add("</body></html>\n")
+    return "".join(parts)
+
+
+def _svg_chart(chart: list[dict[str, Any]]) -> str:
+    if not chart:
+        return "<p>No charges or qualifications to chart.</p>"
+    e = lambda x: html.escape(str(x), quote=True)  # noqa: E731
+    peak = max(max(c["charged"], c["engine"]) for c in chart) or 1
+    label_w, bar_w, row_h, bar_h = 90, 520, 34, 12
+    height = 30 + row_h * len(chart)
+    width = label_w + bar_w + 70
+    out = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' viewBox='0 0 {width} {height}' "
+        "role='img' aria-label='Cases charged under each article versus cases the engine qualifies under it'>",
+        "<rect x='0' y='0' width='12' height='12' fill='#8aa1b8'/><text x='16' y='10' font-size='11'>charged as</text>",
+        "<rect x='100' y='0' width='12' height='12' fill='#b3261e'/><text x='116' y='10' font-size='11'>engine primary</text>",
+    ]
+    for i, c in enumerate(chart):
+        y = 26 + i * row_h
+        out.append(f"<text x='0' y='{y + bar_h + 4}' font-size='12'>{e(c['article'])}</text>")
+        for j, (key, colour) in enumerate((("charged", "#8aa1b8"), ("engine", "#b3261e"))):
+            w = round(bar_w * c[key] / peak, 1)
+            yy = y + j * (bar_h + 2)
+            out.append(
+                f"<rect x='{label_w}' y='{yy}' width='{w}' height='{bar_h}' fill='{colour}'>"
+                f"<title>{e(c['article'])}: {e(c[key])} {'charged' if key == 'charged' else 'engine primary'}</title></rect>"
+            )
+            out.append(f"<text x='{label_w + w + 4}' y='{yy + bar_h - 2}' font-size='11'>{e(c[key])}</text>")
+    out.append("</svg>")
+    return "".join(out)
+
+
+def write_atomic(path: str, text: str) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise InputError(f"{path}: the directory {directory} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+# ============================================================================ warm workers
+def _warm_caches() -> None:
+    """Compile the rule base once, in the fork server, so that every worker forks warm.
+
+    Only the pure-Python oracle runs here (the same rules, no durable-rules): no engine state
+    exists in the process that workers are forked from; each worker builds its own host."""
+    from .engine import classify
+
+    with contextlib.suppress(Exception):
+        classify(CSV_EXAMPLE, backend="oracle")
+
+
+if sys.argv[:1] == ["-c"] and "multiprocessing.forkserver" in sys.modules:  # the fork server's preload
+    _warm_caches()
