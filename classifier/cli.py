@@ -121,6 +121,23 @@ def validate(
 
         thb validate case.yaml batch.jsonl
     """
+    csv_files = [f for f in files if f.lower().endswith(".csv")]
+    if csv_files:  # audit batches in CSV: streamed by the audit reader (docs/audit.md)
+        from .audit import validate_stream
+
+        total = errors = 0
+        for path in csv_files:
+            for _line, error in validate_stream(path, "csv", None):
+                total += 1
+                if error:
+                    errors += 1
+                    err.print(f"[red]{tr('input.invalid')}[/red] {error}", highlight=False, soft_wrap=True)
+        files = [f for f in files if f not in csv_files]
+        if not files:
+            (err if errors else out).print(tr("input.valid_summary", ok=total - errors, total=total), highlight=False)
+            if errors:
+                raise typer.Exit(2)
+            return
     recs = load(files)
     bad = [r for r in recs if r.error]
     for r in bad:

@@ -167,3 +167,15 @@ def test_country_code_no_stays_a_string(tmp_path):
     p = tmp_path / "no.yaml"
     p.write_text("case_id: A\nvictims: [{id: V1, age: 30, citizenship: NO}]\n")
     assert thb("validate", str(p)).returncode == 0
+
+
+def test_validate_reads_audit_csv_batches(tmp_path):
+    template = thb("audit", "--csv-template")
+    assert template.returncode == 0
+    good = tmp_path / "batch.csv"
+    good.write_text(template.stdout)
+    assert thb("validate", str(good)).returncode == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("case_id,victim_ages\nA,abc\n")
+    r = thb("validate", str(bad))
+    assert r.returncode == 2 and "bad.csv:2" in r.stderr and "victim_ages" in r.stderr
