@@ -121,13 +121,15 @@ def validate(
 
         thb validate case.yaml batch.jsonl
     """
-    csv_files = [f for f in files if f.lower().endswith(".csv")]
-    if csv_files:  # audit batches in CSV: streamed by the audit reader (docs/audit.md)
+    batches = [f for f in files if f.lower().endswith((".csv", ".jsonl", ".ndjson"))]
+    csv_files = batches
+    if batches:  # audit batches (CSV, JSON Lines): streamed by the audit reader, never held in memory
         from .audit import validate_stream
 
         total = errors = 0
-        for path in csv_files:
-            for _line, error in validate_stream(path, "csv", None):
+        for path in batches:
+            fmt = "csv" if path.lower().endswith(".csv") else "jsonl"
+            for _line, error in validate_stream(path, fmt, None):
                 total += 1
                 if error:
                     errors += 1
