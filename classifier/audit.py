@@ -41,6 +41,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+from .i18n import lang, set_lang, tr
 from .loader import InputError, validate
 from .models import FactPattern, Findings
 
@@ -170,18 +171,21 @@ def join_list(values: list[Any]) -> str:
     return ";".join(str(v).replace("\\", "\\\\").replace(";", "\\;") for v in values)
 
 
+def _where(col: str, i: int | None = None) -> str:
+    """`column `x`` or `column `x`, value 2` in the language in force."""
+    return tr("audit.csv.where", col=col) if i is None else tr("audit.csv.where_value", col=col, n=i + 1)
+
+
 def _cell_bool(col: str, v: str, i: int | None = None) -> bool:
     b = _BOOLS.get(v.lower())
     if b is None:
-        where = f"column `{col}`" + (f", value {i + 1}" if i is not None else "")
-        raise CsvError(f"{where}: expected true or false, got {v!r}")
+        raise CsvError(tr("audit.csv.expected_bool", where=_where(col, i), value=repr(v)))
     return b
 
 
 def _cell_int(col: str, v: str, i: int | None = None) -> int:
     if not re.fullmatch(r"[+-]?\d+", v):
-        where = f"column `{col}`" + (f", value {i + 1}" if i is not None else "")
-        raise CsvError(f"{where}: expected a whole number, got {v!r}")
+        raise CsvError(tr("audit.csv.expected_int", where=_where(col, i), value=repr(v)))
     return int(v)
 
 
@@ -189,9 +193,9 @@ def _cell_float(col: str, v: str) -> float:
     try:
         x = float(v)
     except ValueError:
-        raise CsvError(f"column `{col}`: expected a number, got {v!r}") from None
+        raise CsvError(tr("audit.csv.expected_number", where=_where(col), value=repr(v))) from None
     if x != x or x in (float("inf"), float("-inf")):
-        raise CsvError(f"column `{col}`: expected a finite number, got {v!r}")
+        raise CsvError(tr("audit.csv.expected_finite", where=_where(col), value=repr(v)))
     return x
 
 
@@ -199,7 +203,7 @@ def _parse_ref(col: str, text: str, i: int) -> dict[str, Any]:
     """`CC 160(1)` -> {instrument: CC, article: "160", part: 1}; `CoM 122` has no part."""
     bits = text.split(None, 1)
     if len(bits) != 2:
-        raise CsvError(f"column `{col}`, value {i + 1}: expected `INSTRUMENT ARTICLE(PART)` such as `CC 159(3)`, got {text!r}")
+        raise CsvError(tr("audit.csv.expected_ref", where=_where(col, i), value=repr(text)))
     m = _REF.match(bits[1].strip())
     assert m is not None  # the pattern matches any text
     ref: dict[str, Any] = {"instrument": bits[0], "article": m.group("article")}
@@ -211,9 +215,7 @@ def _parse_ref(col: str, text: str, i: int) -> dict[str, Any]:
 def _parse_victim_ref(col: str, text: str, i: int) -> tuple[str, str]:
     vid, sep, rest = text.partition(":")
     if not sep or not vid.strip() or not rest.strip():
-        raise CsvError(
-            f"column `{col}`, value {i + 1}: expected `VICTIM:INSTRUMENT ARTICLE(PART)` such as `V1:CC 378(1)`, got {text!r}"
-        )
+        raise CsvError(tr("audit.csv.expected_victim_ref", where=_where(col, i), value=repr(text)))
     return vid.strip(), rest.strip()
 
 
@@ -225,10 +227,7 @@ def _parallel(row: dict[str, str], columns: dict[str, tuple[str, str]], who: str
     for c, vals in cols.items():
         if len(vals) != n:
             longest = max(cols, key=lambda k: len(cols[k]))
-            raise CsvError(
-                f"column `{c}` has {len(vals)} value(s) but `{longest}` has {n}: parallel {who} columns need one value "
-                f"per {who}, in the same order (leave a value empty between `;` when it is not stated)"
-            )
+            raise CsvError(tr(f"audit.csv.parallel.{who}", col=c, n=len(vals), longest=longest, m=n))
     people: list[dict[str, Any]] = [{} for _ in range(n)]
     for c, vals in cols.items():
         field, kind = columns[c]
@@ -247,7 +246,7 @@ def csv_row_to_facts(row: dict[str, str]) -> dict[str, Any]:
     get = lambda c: (row.get(c) or "").strip()  # noqa: E731
     fp: dict[str, Any] = {"case_id": get("case_id")}
     if not fp["case_id"]:
-        raise CsvError("column `case_id`: required (a case without an id cannot be reported)")
+        raise CsvError(tr("audit.csv.case_id_required"))
     for c in ("offence_date", "summary"):
         if get(c):
             fp[c] = get(c)
@@ -255,17 +254,13 @@ def csv_row_to_facts(row: dict[str, str]) -> dict[str, Any]:
     offences = split_list(row.get("victim_offences") or "")
     notes = split_list(row.get("victim_offence_notes") or "")
     if notes and len(notes) != len(offences):
-        raise CsvError(
-            f"column `victim_offence_notes` has {len(notes)} value(s) but `victim_offences` has {len(offences)}: "
-            "one note per offence, in the same order (leave a note empty when there is none)"
-        )
+        raise CsvError(tr("audit.csv.notes_count", n=len(notes), m=len(offences)))
     by_id = {v["id"]: v for v in victims}
     for i, item in enumerate(offences):
         vid, rest = _parse_victim_ref("victim_offences", item, i)
         if vid not in by_id:
-            raise CsvError(
-                f"column `victim_offences`, value {i + 1}: {vid!r} is not a victim id (known: {', '.join(by_id) or 'none'})"
-            )
+            known = ", ".join(by_id) or tr("audit.csv.none")
+            raise CsvError(tr("audit.csv.not_a_victim", where=_where("victim_offences", i), vid=repr(vid), known=known))
         tokens = rest.split()
         kv = [t for t in tokens if "=" in t]
         ref = _parse_ref("victim_offences", " ".join(t for t in tokens if "=" not in t), i)
@@ -279,8 +274,10 @@ def csv_row_to_facts(row: dict[str, str]) -> dict[str, Any]:
                 ref[k] = _cell_float("victim_offences", v)
             else:
                 near = difflib.get_close_matches(k, OFFENCE_KEYS, n=1)
-                hint = f"; did you mean `{near[0]}`?" if near else f"; allowed: {', '.join(OFFENCE_KEYS)}"
-                raise CsvError(f"column `victim_offences`, value {i + 1}: unknown key `{k}`{hint}")
+                hint = (
+                    tr("audit.csv.did_you_mean", near=near[0]) if near else tr("audit.csv.allowed", items=", ".join(OFFENCE_KEYS))
+                )
+                raise CsvError(tr("audit.csv.unknown_key", where=_where("victim_offences", i), key=k, hint=hint))
         if notes and notes[i]:
             ref["note"] = notes[i]
         by_id[vid].setdefault("offences", []).append(ref)
@@ -370,18 +367,18 @@ def csv_template() -> str:
 def check_csv_header(name: str, header: list[str]) -> list[str]:
     cols = [h.strip().lower() for h in header]
     if not any(cols):
-        raise InputError(f"{name}:1: the CSV header is empty; `thb audit --csv-template` prints one")
+        raise InputError(tr("audit.csv.header_empty", name=name))
     seen: dict[str, int] = {}
     for i, c in enumerate(cols, 1):
         if c in seen:
-            raise InputError(f"{name}:1: column `{c}` appears twice (columns {seen[c]} and {i})")
+            raise InputError(tr("audit.csv.column_twice", name=name, col=c, first=seen[c], second=i))
         seen[c] = i
         if c not in CSV_COLUMNS:
             near = difflib.get_close_matches(c, CSV_COLUMNS, n=1)
-            hint = f"; did you mean `{near[0]}`?" if near else "; `thb audit --csv-template` lists the columns"
-            raise InputError(f"{name}:1: unknown column `{header[i - 1]}` (column {i}){hint}")
+            hint = tr("audit.csv.did_you_mean", near=near[0]) if near else tr("audit.csv.template_hint")
+            raise InputError(tr("audit.csv.unknown_column", name=name, col=header[i - 1], n=i, hint=hint))
     if "case_id" not in seen:
-        raise InputError(f"{name}:1: the CSV header has no `case_id` column; `thb audit --csv-template` prints the header")
+        raise InputError(tr("audit.csv.no_case_id", name=name))
     return cols
 
 
@@ -397,7 +394,7 @@ def _csv_hint(error: str) -> str:
         col = (_COLUMN_OF if who == "victims" else _OCOLUMN_OF).get(field)
         if field == "offences":
             col = "victim_offences"
-        return m.group(0) + (f" [CSV column `{col}`, value {i + 1}]" if col else "")
+        return m.group(0) + (tr("audit.csv.hint", col=col, n=i + 1) if col else "")
 
     return re.sub(r"\b(victims|offenders)\[(\d+)\]\.(\w+)", hint, error)
 
@@ -424,22 +421,19 @@ def input_format(path: str, forced: str | None) -> str:
     if low.endswith(".csv"):
         return "csv"
     if low.endswith((".json", ".yaml", ".yml")):
-        raise InputError(
-            f"{path}: thb audit reads JSON Lines (.jsonl, one fact pattern per line) or CSV (.csv); "
-            "a .json/.yaml file is for `thb classify`. Use --input-format jsonl if the file is JSON Lines."
-        )
-    raise InputError(f"{path}: cannot tell the format from the name; use a .jsonl or .csv name, or --input-format jsonl|csv")
+        raise InputError(tr("audit.input.jsonl_or_csv", path=path))
+    raise InputError(tr("audit.input.unknown_format", path=path))
 
 
 def inspect_input(path: str, fmt: str) -> InputInfo:
     """Check the file, hash it and count its lines (one streaming pass), read the CSV header."""
     if path == "-":
-        raise InputError("thb audit needs a file, not standard input (it is hashed, then read, and re-read on --resume)")
+        raise InputError(tr("audit.input.stdin"))
     p = Path(path)
     if not p.exists():
-        raise InputError(f"{path}: no such file")
+        raise InputError(tr("audit.input.no_such_file", path=path))
     if p.is_dir():
-        raise InputError(f"{path}: is a directory, not a JSON Lines or CSV file")
+        raise InputError(tr("audit.input.directory", path=path))
     h = hashlib.sha256()
     size = lines = 0
     last = b"\n"
@@ -448,18 +442,18 @@ def inspect_input(path: str, fmt: str) -> InputInfo:
         with open(p, "rb") as f:
             while block := f.read(1 << 20):
                 if size == 0 and b"\x00" in block[:8192]:
-                    raise InputError(f"{path}: a binary file, not JSON Lines or CSV text")
+                    raise InputError(tr("audit.input.binary", path=path))
                 blank = blank and not block.strip()
                 h.update(block)
                 size += len(block)
                 lines += block.count(b"\n")
                 last = block[-1:]
     except OSError as e:
-        raise InputError(f"{path}: cannot be read ({e.strerror})") from None
+        raise InputError(tr("audit.input.unreadable", path=path, reason=e.strerror)) from None
     if last != b"\n":
         lines += 1
     if blank:
-        raise InputError(f"{path}: the file is empty; no records to audit")
+        raise InputError(tr("audit.input.empty", path=path))
     header, data_offset, data_line = None, 0, 1
     if fmt == "csv":
         with open(p, "rb") as f:
@@ -468,11 +462,11 @@ def inspect_input(path: str, fmt: str) -> InputInfo:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            raise InputError(f"{path}:1: the CSV header is not UTF-8 text (byte {e.start}); save the file as UTF-8") from None
+            raise InputError(tr("audit.input.header_not_utf8", path=path, byte=e.start)) from None
         try:
             header = next(csv.reader([text]))
         except (csv.Error, StopIteration) as e:
-            raise InputError(f"{path}:1: the CSV header cannot be read: {e}") from None
+            raise InputError(tr("audit.input.header_unreadable", path=path, error=e)) from None
         header = check_csv_header(path, header)
         data_line = 2
     return InputInfo(str(path), fmt, size, h.hexdigest(), lines, header, data_offset, data_line)
@@ -517,14 +511,14 @@ def iter_items(info: InputInfo, offset: int, line: int, first: int = 1, last: in
                 raw = raw[3:]
             return raw
 
-        too_long = f"longer than {MAX_RECORD_BYTES // (1024 * 1024)} MB; not read"
+        mb = MAX_RECORD_BYTES // (1024 * 1024)
         if info.fmt == "jsonl":
             while True:
                 try:
                     raw = read_line()
                 except _TooLong:
                     if lineno >= first and (last is None or lineno <= last):
-                        yield Item(lineno, f"{info.path}:{lineno}: the record is {too_long}", lineno, pos)
+                        yield Item(lineno, tr("audit.input.too_long", path=info.path, line=lineno, mb=mb), lineno, pos)
                     continue
                 if raw is None or (last is not None and lineno > last):
                     return
@@ -556,13 +550,13 @@ def iter_items(info: InputInfo, offset: int, line: int, first: int = 1, last: in
                     return
                 except _TooLong:
                     if start >= first and (last is None or start <= last):
-                        yield Item(start, f"{info.path}:{start}: the record is {too_long} (an unclosed quote?)", lineno, pos)
+                        yield Item(start, tr("audit.input.too_long_csv", path=info.path, line=start, mb=mb), lineno, pos)
                     source = lines()
                     reader = csv.reader(source)
                     continue
                 except csv.Error as e:
                     if start >= first and (last is None or start <= last):
-                        yield Item(start, f"{info.path}:{start}: CSV syntax error: {e}", lineno, pos)
+                        yield Item(start, tr("audit.input.csv_syntax", path=info.path, line=start, error=e), lineno, pos)
                     continue
                 if last is not None and start > last:
                     return
@@ -732,35 +726,34 @@ def _read(fmt: str, name: str, header: list[str] | None, line: int, payload: Any
         try:
             text = payload.decode("utf-8")
         except UnicodeDecodeError as e:
-            return _invalid(
-                line, None, "invalid", f"{name}:{line}: not UTF-8 text (byte {e.start}); save the file as UTF-8", None, keep_text
-            )
+            error = tr("audit.input.not_utf8", path=name, line=line, byte=e.start)
+            return _invalid(line, None, "invalid", error, None, keep_text)
         raw_text = text.rstrip("\r\n")
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as e:
-            return _invalid(
-                line, None, "invalid", f"{name}:{line}: invalid JSON at column {e.colno}: {e.msg}", raw_text, keep_text
-            )
+            error = tr("audit.input.invalid_json", path=name, line=line, col=e.colno, error=e.msg)
+            return _invalid(line, None, "invalid", error, raw_text, keep_text)
     else:
         assert header is not None
         raw_text = json.dumps(dict(zip(header, payload, strict=False)), ensure_ascii=False)
         cid = payload[header.index("case_id")].strip() if len(payload) > header.index("case_id") else None
-        who = f" (case_id {cid})" if cid else ""
+        who = tr("audit.input.who", case_id=cid) if cid else ""
         try:
             for c in payload:
                 c.encode("utf-8")
         except UnicodeEncodeError:
-            return _invalid(line, cid, "invalid", f"{name}:{line}{who}: not UTF-8 text; save the file as UTF-8", None, keep_text)
+            return _invalid(line, cid, "invalid", tr("audit.input.not_utf8_csv", path=name, line=line, who=who), None, keep_text)
         if len(payload) != len(header):
             return _invalid(line, cid, "invalid", _cell_count_error(name, line, who, payload, header), raw_text, keep_text)
         try:
             obj = csv_row_to_facts(dict(zip(header, payload, strict=True)))
         except CsvError as e:
-            return _invalid(line, cid, "invalid", f"{name}:{line}{who}: {e}", raw_text, keep_text)
+            error = f"{name}:{line}{who}: {e}"
+            return _invalid(line, cid, "invalid", error, raw_text, keep_text)
     rec = validate(name, line, obj)
     if rec.facts is None:
-        err = rec.error or f"{name}:{line}: not a fact pattern"
+        err = rec.error or tr("audit.input.not_a_fact_pattern", path=name, line=line)
         cid = obj.get("case_id") if isinstance(obj, dict) else None
         return _invalid(line, cid, "invalid", _csv_hint(err) if fmt == "csv" else err, raw_text, keep_text)
     return rec.facts
@@ -781,16 +774,16 @@ def process_record(fmt: str, name: str, header: list[str] | None, line: int, pay
             line,
             fp.case_id,
             "engine_error",
-            f"{name}:{line} (case_id {fp.case_id}): internal error {type(e).__name__}: {e} — a defect in thb, not in the record",
+            tr("audit.input.engine_error", path=name, line=line, case_id=fp.case_id, error_type=type(e).__name__, error=e),
             raw,
             keep_text,
         )
 
 
 def _cell_count_error(name: str, line: int, who: str, cells: list[str], header: list[str]) -> str:
-    msg = f"{name}:{line}{who}: {len(cells)} cells, but the header has {len(header)} columns"
+    msg = tr("audit.csv.cell_count", name=name, line=line, who=who, cells=len(cells), columns=len(header))
     if any("\n" in c for c in cells):
-        msg += " (a quote left open here swallows the lines after it: close it)"
+        msg += tr("audit.csv.open_quote")
     return msg
 
 
@@ -800,18 +793,10 @@ def _ping() -> int:
 
 def _language() -> str:
     """The language of the findings' prose (--lang / THB_LANG): part of an audit's identity."""
-    try:
-        from .i18n import lang
-    except ImportError:  # pragma: no cover - a build without translations
-        return "en"
     return lang()
 
 
 def _set_language(value: str) -> None:
-    try:
-        from .i18n import set_lang
-    except ImportError:  # pragma: no cover
-        return
     set_lang(value)
 
 
@@ -918,11 +903,11 @@ Progress = Callable[[int, int, int, float], None]  # (lines done, lines total, r
 def parse_lines(spec: str) -> tuple[int, int | None]:
     m = re.fullmatch(r"\s*(\d*)\s*:\s*(\d*)\s*", spec)
     if not m or not (m.group(1) or m.group(2)):
-        raise InputError(f"--lines {spec!r}: expected START:END (1-based, inclusive), e.g. 1:50000, 50001: or :1000")
+        raise InputError(tr("audit.opt.bad_lines", spec=repr(spec)))
     start = int(m.group(1)) if m.group(1) else 1
     end = int(m.group(2)) if m.group(2) else None
     if start < 1 or (end is not None and end < start):
-        raise InputError(f"--lines {spec!r}: START must be at least 1 and END at least START")
+        raise InputError(tr("audit.opt.lines_order", spec=repr(spec)))
     return start, end
 
 
@@ -934,7 +919,7 @@ def out_kind(out: str) -> str:
         return "jsonl"
     if low.endswith(".csv"):
         return "csv"
-    raise InputError(f"--out {out}: end the name in .sqlite (the results database), .jsonl or .csv")
+    raise InputError(tr("audit.opt.bad_out", out=out))
 
 
 def work_db(out: str) -> str:
@@ -968,10 +953,7 @@ class _Pool:
             self.ex.submit(_ping).result()
         except BrokenProcessPool:
             self.ex.shutdown(wait=False, cancel_futures=True)
-            raise AuditFailure(
-                "the worker processes could not start (their error is printed above); nothing was classified. "
-                "When calling classifier.audit from your own script, guard it with `if __name__ == '__main__':`"
-            ) from None
+            raise AuditFailure(tr("audit.fail.workers_start")) from None
 
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -1010,53 +992,51 @@ def _open_for_audit(opts: AuditOptions, info: InputInfo, version: str, result: A
     kind = out_kind(opts.out)
     db = work_db(opts.out)
     if opts.resume and opts.force:
-        raise InputError("--resume and --force contradict each other: --resume continues the audit in --out, --force replaces it")
+        raise InputError(tr("audit.opt.resume_and_force"))
     exists = os.path.exists(db) or os.path.exists(opts.out)
     lines = f"{opts.lines[0]}:{opts.lines[1] or ''}" if opts.lines else "all"
     if exists and not (opts.resume or opts.force):
         held = db if os.path.exists(db) else opts.out
-        raise InputError(f"{held}: already exists; pass --resume to continue the audit it holds, or --force to replace it")
+        raise InputError(tr("audit.db.exists", path=held))
     if opts.force:
         _remove_db(db)
     if opts.resume:
         if not os.path.exists(db):
             if kind != "sqlite" and os.path.exists(opts.out):
                 result.status = "already_complete"
-                result.notes.append(f"{opts.out} is complete; nothing to resume")
+                result.notes.append(tr("audit.db.complete_nothing_to_resume", path=opts.out))
                 return None
-            result.notes.append(f"{db} does not exist: nothing to resume, starting the audit")
+            result.notes.append(tr("audit.db.nothing_to_resume", path=db))
         else:
             if not _is_sqlite(db):
-                raise InputError(f"{db}: not an audit results database (not SQLite); choose another --out or pass --force")
+                raise InputError(tr("audit.db.not_sqlite_resume", path=db))
             conn = _connect(db)
             try:
                 meta = read_meta(conn)
             except sqlite3.DatabaseError:
                 conn.close()
-                raise InputError(f"{db}: not an audit results database (no meta table); pass --force to replace it") from None
+                raise InputError(tr("audit.db.no_meta", path=db)) from None
             expect = {
-                "schema_version": (str(SCHEMA_VERSION), "the results format"),
-                "input_sha256": (info.sha256, "the input file's content (SHA-256)"),
-                "input_size": (str(info.size), "the input file's size"),
-                "input_format": (info.fmt, "the input format"),
-                "lines": (lines, "the --lines range"),
-                "keep_text": (str(int(opts.keep_text)), "--keep-text"),
-                "language": (_language(), "the language of the findings (--lang / THB_LANG)"),
-                "engine_version": (version, "the engine version (package and rule base)"),
+                "schema_version": str(SCHEMA_VERSION),
+                "input_sha256": info.sha256,
+                "input_size": str(info.size),
+                "input_format": info.fmt,
+                "lines": lines,
+                "keep_text": str(int(opts.keep_text)),
+                "language": _language(),
+                "engine_version": version,
             }
-            for key, (want, what) in expect.items():
+            for key, want in expect.items():
                 if meta.get(key) != want:
                     conn.close()
-                    raise InputError(
-                        f"{db}: cannot resume: {what} differs — the database has {meta.get(key)!r}, this run has {want!r}. "
-                        f"Resume with the same input and options, or pass --force to start over"
-                    )
+                    what = tr(f"audit.db.what.{key}")
+                    raise InputError(tr("audit.db.cannot_resume", path=db, what=what, have=repr(meta.get(key)), want=repr(want)))
             if meta.get("input_path") != info.path:
-                result.notes.append(f"the input was {meta.get('input_path')} when the audit started; same content, continuing")
+                result.notes.append(tr("audit.db.input_moved", path=meta.get("input_path")))
                 conn.execute("UPDATE meta SET value=? WHERE key='input_path'", (info.path,))
             if meta.get("status") == "complete":
                 result.status = "already_complete"
-                result.notes.append(f"{db}: the audit is already complete")
+                result.notes.append(tr("audit.db.already_complete", path=db))
                 if kind != "sqlite":
                     conn.close()
                     _export(db, opts.out, kind)
@@ -1098,13 +1078,13 @@ def run_audit(opts: AuditOptions, progress: Progress | None = None) -> AuditResu
     kind = out_kind(opts.out)
     fmt = input_format(opts.input, opts.input_format)
     if os.path.exists(opts.out) and os.path.exists(opts.input) and os.path.samefile(opts.out, opts.input):
-        raise InputError(f"--out {opts.out} is the input file; choose another name")
+        raise InputError(tr("audit.opt.out_is_input", out=opts.out))
     info = inspect_input(opts.input, fmt)
     directory = os.path.dirname(os.path.abspath(opts.out))
     if not os.path.isdir(directory):
-        raise InputError(f"--out {opts.out}: the directory {directory} does not exist")
+        raise InputError(tr("audit.opt.no_directory", out=opts.out, directory=directory))
     if not os.access(directory, os.W_OK):
-        raise InputError(f"--out {opts.out}: the directory {directory} is not writable")
+        raise InputError(tr("audit.opt.not_writable", out=opts.out, directory=directory))
     version = engine_version()
     result = AuditResult(out=opts.out, status="complete")
     conn = _open_for_audit(opts, info, version, result)
@@ -1276,17 +1256,14 @@ def _recover(pool: _Pool, pending: deque, items: list[Item], task: Callable, nam
         except BrokenProcessPool:
             crashes += 1
             if crashes >= 3:
-                raise AuditFailure(
-                    "worker processes crashed on three records in a row; the engine or the machine is unwell "
-                    "(re-run with --jobs 1 and THB_DEBUG=1, and report it). The audit so far is saved: --resume continues it"
-                ) from None
+                raise AuditFailure(tr("audit.fail.crashes")) from None
             outcome.append(
                 (
                     "invalid",
                     it.line,
                     None,
                     "engine_error",
-                    f"{name}:{it.line}: the engine process crashed on this record; a defect in thb",
+                    tr("audit.fail.crashed_record", path=name, line=it.line),
                     None,
                 )
             )
@@ -1319,11 +1296,8 @@ def _write_chunk(conn: sqlite3.Connection, name: str, outcome: list[tuple], resu
                 result.ok += 1
             except sqlite3.IntegrityError:
                 first = conn.execute("SELECT line FROM results WHERE case_id=?", (row[1],)).fetchone()
-                where = f"line {first[0]}" if first else "an earlier line"
-                error = (
-                    f"{name}:{row[0]} (case_id {row[1]}): case_id already used at {where}; case ids must be unique "
-                    "in an audit, so this record's findings were not stored"
-                )
+                where = tr("audit.db.at_line", line=first[0]) if first else tr("audit.db.earlier_line")
+                error = tr("audit.db.duplicate", path=name, line=row[0], case_id=row[1], where=where)
                 bad.append((row[0], row[1], "duplicate", error, None))
     if bad:
         conn.executemany(_INSERT_INVALID, bad)
@@ -1409,9 +1383,9 @@ def validate_stream(
             try:
                 obj = json.loads(it.payload.decode("utf-8"))
             except UnicodeDecodeError as e:
-                obj, err = None, f"{path}:{it.line}: not UTF-8 text (byte {e.start}); save the file as UTF-8"
+                obj, err = None, tr("audit.input.not_utf8", path=path, line=it.line, byte=e.start)
             except json.JSONDecodeError as e:
-                obj, err = None, f"{path}:{it.line}: invalid JSON at column {e.colno}: {e.msg}"
+                obj, err = None, tr("audit.input.invalid_json", path=path, line=it.line, col=e.colno, error=e.msg)
         else:
             assert info.header is not None
             cells = it.payload
@@ -1423,7 +1397,8 @@ def validate_stream(
                     obj = csv_row_to_facts(dict(zip(info.header, cells, strict=True)))
                 except CsvError as e:
                     c = cells[info.header.index("case_id")].strip()
-                    err = f"{path}:{it.line}{f' (case_id {c})' if c else ''}: {e}"
+                    who = tr("audit.input.who", case_id=c) if c else ""
+                    err = f"{path}:{it.line}{who}: {e}"
         if err is None:
             rec = validate(path, it.line, obj)
             if rec.error:
@@ -1432,7 +1407,7 @@ def validate_stream(
                 cid = rec.facts.case_id
         if cid is not None:
             if cid in seen:
-                err = f"{path}:{it.line} (case_id {cid}): case_id already used at line {seen[cid]}; case ids must be unique in an audit"
+                err = tr("audit.input.duplicate", path=path, line=it.line, case_id=cid, first=seen[cid])
             else:
                 seen[cid] = it.line
         yield it.line, err
@@ -1441,26 +1416,66 @@ def validate_stream(
 # ============================================================================ the report
 def open_results(path: str) -> tuple[sqlite3.Connection, dict[str, str]]:
     if not os.path.exists(path):
-        raise InputError(f"{path}: no such file")
+        raise InputError(tr("audit.input.no_such_file", path=path))
     if os.path.isdir(path):
-        raise InputError(f"{path}: is a directory, not an audit results database")
+        raise InputError(tr("audit.report.directory", path=path))
     if not _is_sqlite(path):
-        hint = (
-            " (a .jsonl/.csv audit output is for pipelines; report on the .sqlite database)"
-            if path.endswith((".jsonl", ".csv"))
-            else ""
-        )
-        raise InputError(f"{path}: not an audit results database (not SQLite){hint}")
+        hint = tr("audit.report.not_sqlite_hint") if path.endswith((".jsonl", ".csv")) else ""
+        raise InputError(tr("audit.report.not_sqlite", path=path, hint=hint))
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         meta = read_meta(conn)
         conn.execute("SELECT line, case_id FROM results LIMIT 1").fetchall()
         conn.execute("SELECT line FROM invalid LIMIT 1").fetchall()
     except sqlite3.Error as e:
-        raise InputError(f"{path}: not an audit results database written by `thb audit` ({e})") from None
+        raise InputError(tr("audit.report.not_results", path=path, error=e)) from None
     if meta.get("schema_version") != str(SCHEMA_VERSION):
-        raise InputError(f"{path}: results format {meta.get('schema_version')!r}; this thb reads format {SCHEMA_VERSION}")
+        raise InputError(tr("audit.report.format", path=path, have=repr(meta.get("schema_version")), want=SCHEMA_VERSION))
     return conn, meta
+
+
+def kind_label(kind: str) -> str:
+    """A misclassification kind (an English enumeration value in the data) for a reader."""
+    return tr(f"audit.kind.{kind}") if kind in KIND_ORDER else kind.replace("_", " ")
+
+
+def severity_label(severity: str | None) -> str:
+    return tr(f"audit.severity.{severity}") if severity in SEVERITY_RANK else str(severity or "")
+
+
+_REF_LABEL = re.compile(r"\b(CC2017|CC1997|CC|CoO|CoM|CPC) (\d+(?:-\d+)?)(?:\((\d+)\))?")
+
+
+def ref_label(text: str | None) -> str | None:
+    """Article references in a text for a reader: `CC 159(3)` stays as stored in English and becomes
+    «ч. 3 ст. 159 УК» in Russian (the stored data and the JSON keys keep the English form)."""
+    if not text or lang() == "en":
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        inst = tr(f"audit.instrument.{m[1]}")
+        if m[3]:
+            return tr("audit.ref.article_part", instrument=inst, article=m[2], part=m[3])
+        return tr("audit.ref.article", instrument=inst, article=m[2])
+
+    return _REF_LABEL.sub(one, text)
+
+
+def shown(label: str | None) -> str:
+    """A charged/engine label for a reader: the two placeholders stored in English are translated,
+    article references follow the language."""
+    if label == NOT_RECORDED:
+        return tr("audit.not_recorded")
+    if label == NO_PRIMARY:
+        return tr("audit.no_primary")
+    return "" if label is None else str(ref_label(str(label)))
+
+
+def _applies_shown(nps: str | None) -> str | None:
+    """`V1 CC 378(1): yes; …` (the stored summary) with yes/no/unclear in the language in force."""
+    if not nps:
+        return nps
+    return re.sub(r": (yes|no|unclear)(?=;|$)", lambda m: ": " + tr(f"audit.applies.{m[1]}"), nps)
 
 
 def _primary_label(inst: str | None, art: str | None) -> str:
@@ -1518,9 +1533,9 @@ def report_data(paths: list[str], top: int = 20) -> dict[str, Any]:
             }
         )
         if meta.get("status") != "complete":
+            upto = int(meta.get("next_line", "1")) - 1
             warnings.append(
-                f"{p}: the audit is not complete ({meta.get('status')}; {meta.get('records')} records done, up to line "
-                f"{int(meta.get('next_line', '1')) - 1}); `thb audit ... --resume` finishes it"
+                tr("audit.warn.incomplete", path=p, status=meta.get("status"), records=meta.get("records"), line=upto)
             )
         multi = len(conns) > 1
         for r in conn.execute(f"SELECT {cols} FROM results ORDER BY line"):
@@ -1580,8 +1595,10 @@ def report_data(paths: list[str], top: int = 20) -> dict[str, Any]:
                         {
                             **base,
                             "victims": vp,
-                            "charged_with": "; ".join(f"{m['victim'] or '?'}: {m['charged']} ({m['severity']})" for m in vm),
-                            "non_punishment": nps,
+                            "charged_with": "; ".join(
+                                f"{m['victim'] or '?'}: {ref_label(m['charged'])} ({severity_label(m['severity'])})" for m in vm
+                            ),
+                            "non_punishment": ref_label(_applies_shown(nps)),
                         }
                     )
             if misuse:
@@ -1592,13 +1609,13 @@ def report_data(paths: list[str], top: int = 20) -> dict[str, Any]:
                 kind_rank = min((KIND_ORDER.index(m["kind"]) for m in mis), default=len(KIND_ORDER))
                 key = (sevrank, misuse, traf, -kind_rank, vp, -seq)
                 reasons = [
-                    f"{m['kind'].replace('_', ' ')} ({m['severity']}): {m['charged']}"
-                    + (f" → {m['suggested']}" if m["suggested"] else "")
-                    + (f" [victim {m['victim']}]" if m.get("victim") else "")
+                    f"{kind_label(m['kind'])} ({severity_label(m['severity'])}): {ref_label(m['charged'])}"
+                    + (f" → {ref_label(m['suggested'])}" if m["suggested"] else "")
+                    + (tr("audit.reason.victim", victim=m["victim"]) if m.get("victim") else "")
                     for m in sorted(mis, key=lambda m: (-SEVERITY_RANK[m["severity"]], KIND_ORDER.index(m["kind"])))
                 ]
                 if misuse:
-                    reasons.append("terminated by reconciliation, which the law does not permit here")
+                    reasons.append(tr("audit.reason.reconciliation"))
                 entry = {**base, "max_severity": maxsev, "reasons": reasons}
                 if len(reopen_heap) < top:
                     heapq.heappush(reopen_heap, (key, seq, entry))
@@ -1607,20 +1624,16 @@ def report_data(paths: list[str], top: int = 20) -> dict[str, Any]:
     for _, conn, _ in conns:
         conn.close()
     if dup_count:
-        warnings.append(
-            f"{dup_count} case id(s) appear in more than one results file; each is counted once (the first file given wins) — see duplicates"
-        )
+        warnings.append(tr("audit.warn.duplicates", n=dup_count))
     versions = sorted({f["engine_version"] for f in files})
     if len(versions) > 1:
-        warnings.append("the results files come from different engine versions: " + " | ".join(versions))
+        warnings.append(tr("audit.warn.versions", versions=" | ".join(versions)))
     by_input: dict[str, list[dict]] = {}
     for f in files:
         by_input.setdefault(f["input_sha256"], []).append(f)
     for group in by_input.values():
         if len(group) > 1 and any(f["lines"] == "all" for f in group):
-            warnings.append(
-                "the same input was audited more than once with overlapping line ranges: " + ", ".join(f["path"] for f in group)
-            )
+            warnings.append(tr("audit.warn.overlap", files=", ".join(f["path"] for f in group)))
     rows = sorted(crosstab, key=lambda k: (k == NOT_RECORDED, -sum(crosstab[k].values()), k))
     colset = Counter()
     for c in crosstab.values():
@@ -1666,14 +1679,16 @@ def report_data(paths: list[str], top: int = 20) -> dict[str, Any]:
 
 
 def render_html(data: dict[str, Any]) -> str:
-    """The report as one self-contained page: inline CSS and SVG, no external resources, all text escaped."""
+    """The report as one self-contained page: inline CSS and SVG, no external resources, all text escaped.
+    Every word comes from the message catalogue (`classifier/locales/audit.*.yaml`): it follows --lang."""
     e = lambda x: html.escape("" if x is None else str(x), quote=True)  # noqa: E731
+    th = lambda *keys: "".join(f"<th>{e(tr(k))}</th>" for k in keys)  # noqa: E731
     t = data["totals"]
     parts: list[str] = []
     add = parts.append
-    add("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>")
+    add(f"<!DOCTYPE html>\n<html lang='{e(lang())}'><head><meta charset='utf-8'>")
     add("<meta name='viewport' content='width=device-width, initial-scale=1'>")
-    add("<title>Trafficking audit report</title><style>")
+    add(f"<title>{e(tr('audit.title'))}</title><style>")
     add(
         "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2430;margin:2rem auto;max-width:1100px;padding:0 1rem}"
         "h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:2px solid #d8dde6;padding-bottom:.2rem}"
@@ -1685,61 +1700,67 @@ def render_html(data: dict[str, Any]) -> str:
         "@media print{body{margin:0}h2{page-break-after:avoid}}"
     )
     add("</style></head><body>")
-    add("<h1>Trafficking audit report</h1>")
-    add(f"<p class='muted'>Generated {e(data['generated_at'])} by thb report from {len(data['files'])} results file(s).</p>")
+    add(f"<h1>{e(tr('audit.title'))}</h1>")
+    add(f"<p class='muted'>{e(tr('audit.html.generated', at=data['generated_at'], n=len(data['files'])))}</p>")
     for w in data["warnings"]:
         add(f"<div class='warn'>{e(w)}</div>")
     add("<div>")
-    for label, val in (
-        ("cases re-screened", t["cases"]),
-        ("trafficking made out", t["trafficking_made_out"]),
-        ("…of which charged as trafficking", t["trafficking_made_out_and_charged"]),
-        ("cases with a victim punished", t["victims_punished_cases"]),
-        ("reconciliation not permitted", t["reconciliation_misuse_cases"]),
-        ("invalid records", t["invalid"]),
+    for key, val in (
+        ("cases", t["cases"]),
+        ("made_out", t["trafficking_made_out"]),
+        ("charged", t["trafficking_made_out_and_charged"]),
+        ("punished", t["victims_punished_cases"]),
+        ("recon", t["reconciliation_misuse_cases"]),
+        ("invalid", t["invalid"]),
     ):
-        add(f"<span class='kpi'><b>{e(val)}</b>{e(label)}</span>")
+        add(f"<span class='kpi'><b>{e(val)}</b>{e(tr(f'audit.html.kpi.{key}'))}</span>")
     add("</div>")
-    add("<h2>Charged versus engine qualification</h2>")
+    add(f"<h2>{e(tr('audit.html.chart_title'))}</h2>")
     add(_svg_chart(data["chart"]))
     ct = data["crosstab"]
-    add("<table><thead><tr><th>charged as \\ engine primary</th>")
-    add("".join(f"<th>{e(c)}</th>" for c in ct["columns"]) + "<th>total</th></tr></thead><tbody>")
+    add(f"<table><thead><tr><th>{e(tr('audit.crosstab.corner'))}</th>")
+    add("".join(f"<th>{e(shown(c))}</th>" for c in ct["columns"]) + th("audit.col.total") + "</tr></thead><tbody>")
     for r in ct["rows"]:
         cells = "".join(f"<td class='n'>{e(ct['counts'][r].get(c, '') or '')}</td>" for c in ct["columns"])
-        add(f"<tr><th>{e(r)}</th>{cells}<td class='n'><b>{e(ct['row_totals'][r])}</b></td></tr>")
-    add("<tr><th>total</th>" + "".join(f"<td class='n'><b>{e(ct['column_totals'][c])}</b></td>" for c in ct["columns"]))
+        add(f"<tr><th>{e(shown(r))}</th>{cells}<td class='n'><b>{e(ct['row_totals'][r])}</b></td></tr>")
+    add(
+        th("audit.col.total").join(("<tr>", ""))
+        + "".join(f"<td class='n'><b>{e(ct['column_totals'][c])}</b></td>" for c in ct["columns"])
+    )
     add(f"<td class='n'><b>{e(t['cases'])}</b></td></tr></tbody></table>")
-    add("<h2>Misclassifications by kind and severity</h2>")
+    add(f"<h2>{e(tr('audit.mis.title'))}</h2>")
     if data["misclassifications"]:
-        add("<table><thead><tr><th>kind</th><th>severity</th><th>flags</th><th>cases</th></tr></thead><tbody>")
+        add(
+            "<table><thead><tr>"
+            + th("audit.col.kind", "audit.col.severity", "audit.col.flags", "audit.col.cases")
+            + "</tr></thead><tbody>"
+        )
         for m in data["misclassifications"]:
             add(
-                f"<tr><td>{e(m['kind'].replace('_', ' '))}</td><td class='sev-{e(m['severity'])}'>{e(m['severity'])}</td>"
+                f"<tr><td>{e(kind_label(m['kind']))}</td><td class='sev-{e(m['severity'])}'>{e(severity_label(m['severity']))}</td>"
                 f"<td class='n'>{e(m['flags'])}</td><td class='n'>{e(m['cases'])}</td></tr>"
             )
         add("</tbody></table>")
     else:
-        add("<p>None flagged.</p>")
-    add("<h2>Top cases to reopen</h2>")
+        add(f"<p>{e(tr('audit.mis.none_html'))}</p>")
+    add(f"<h2>{e(tr('audit.reopen.title_html'))}</h2>")
     if data["reopen"]:
-        add(
-            "<table><thead><tr><th>#</th><th>case</th><th>where</th><th>charged</th><th>engine</th><th>why</th></tr></thead><tbody>"
-        )
+        cols = th("audit.col.case", "audit.col.where", "audit.col.charged", "audit.col.engine", "audit.col.why")
+        add(f"<table><thead><tr><th>#</th>{cols}</tr></thead><tbody>")
         for i, c in enumerate(data["reopen"], 1):
             why = "<br>".join(e(x) for x in c["reasons"])
             add(
                 f"<tr><td class='n'>{i}</td><td class='sev-{e(c['max_severity'] or 'low')}'>{e(c['case_id'])}</td>"
-                f"<td class='muted'>{e(c['file'])}:{e(c['line'])}</td><td>{e(c['charged'])}</td><td>{e(c['engine'])}</td><td>{why}</td></tr>"
+                f"<td class='muted'>{e(c['file'])}:{e(c['line'])}</td><td>{e(shown(c['charged']))}</td>"
+                f"<td>{e(shown(c['engine']))}</td><td>{why}</td></tr>"
             )
         add("</tbody></table>")
     else:
-        add("<p>No case calls for reopening.</p>")
-    add(f"<h2>Victims punished ({e(t['victims_punished_cases'])} cases, {e(t['victims_punished'])} victims)</h2>")
+        add(f"<p>{e(tr('audit.reopen.none_html'))}</p>")
+    add(f"<h2>{e(tr('audit.punished.title', cases=t['victims_punished_cases'], victims=t['victims_punished']))}</h2>")
     if data["victims_punished"]:
-        add(
-            "<table><thead><tr><th>case</th><th>where</th><th>victim charged with</th><th>non-punishment</th></tr></thead><tbody>"
-        )
+        cols = th("audit.col.case", "audit.col.where", "audit.col.victim_charged_with", "audit.col.non_punishment")
+        add(f"<table><thead><tr>{cols}</tr></thead><tbody>")
         for c in data["victims_punished"]:
             add(
                 f"<tr><td>{e(c['case_id'])}</td><td class='muted'>{e(c['file'])}:{e(c['line'])}</td>"
@@ -1747,26 +1768,29 @@ def render_html(data: dict[str, Any]) -> str:
             )
         add("</tbody></table>")
         if t["victims_punished_cases"] > len(data["victims_punished"]):
-            add(f"<p class='muted'>… and {e(t['victims_punished_cases'] - len(data['victims_punished']))} more.</p>")
-    add(f"<h2>Reconciliation not permitted ({e(t['reconciliation_misuse_cases'])} cases)</h2>")
+            add(f"<p class='muted'>{e(tr('audit.more_html', n=t['victims_punished_cases'] - len(data['victims_punished'])))}</p>")
+    add(f"<h2>{e(tr('audit.recon.title_html', cases=t['reconciliation_misuse_cases']))}</h2>")
     if data["reconciliation_misuse"]:
-        add("<table><thead><tr><th>case</th><th>where</th><th>charged</th><th>engine</th></tr></thead><tbody>")
+        cols = th("audit.col.case", "audit.col.where", "audit.col.charged", "audit.col.engine")
+        add(f"<table><thead><tr>{cols}</tr></thead><tbody>")
         for c in data["reconciliation_misuse"]:
             add(
                 f"<tr><td>{e(c['case_id'])}</td><td class='muted'>{e(c['file'])}:{e(c['line'])}</td>"
-                f"<td>{e(c['charged'])}</td><td>{e(c['engine'])}</td></tr>"
+                f"<td>{e(shown(c['charged']))}</td><td>{e(shown(c['engine']))}</td></tr>"
             )
         add("</tbody></table>")
         if t["reconciliation_misuse_cases"] > len(data["reconciliation_misuse"]):
-            add(f"<p class='muted'>… and {e(t['reconciliation_misuse_cases'] - len(data['reconciliation_misuse']))} more.</p>")
+            more = t["reconciliation_misuse_cases"] - len(data["reconciliation_misuse"])
+            add(f"<p class='muted'>{e(tr('audit.more_html', n=more))}</p>")
     if data["duplicates"]:
-        add(f"<h2>Case ids in more than one file ({e(t['duplicates_across_files'])})</h2>")
-        add("<table><thead><tr><th>case</th><th>counted from</th><th>also in</th></tr></thead><tbody>")
+        add(f"<h2>{e(tr('audit.dups.title_html', n=t['duplicates_across_files']))}</h2>")
+        add("<table><thead><tr>" + th("audit.col.case", "audit.col.counted_from", "audit.col.also_in") + "</tr></thead><tbody>")
         for d in data["duplicates"]:
             add(f"<tr><td>{e(d['case_id'])}</td><td>{e(d['first'])}</td><td>{e(d['also'])}</td></tr>")
         add("</tbody></table>")
-    add("<h2>Results files</h2><table><thead><tr><th>file</th><th>input</th><th>lines</th><th>status</th>")
-    add("<th>cases</th><th>invalid</th><th>engine</th><th>finished</th></tr></thead><tbody>")
+    add(f"<h2>{e(tr('audit.html.files_title'))}</h2><table><thead><tr>")
+    add(th("audit.col.file", "audit.col.input", "audit.col.lines", "audit.col.status"))
+    add(th("audit.col.cases", "audit.col.invalid", "audit.col.engine", "audit.col.finished") + "</tr></thead><tbody>")
     for f in data["files"]:
         add(
             f"<tr><td>{e(f['path'])}</td><td>{e(f['input'])}<br><span class='muted'>sha256 {e((f['input_sha256'] or '')[:16])}…</span></td>"
@@ -1774,39 +1798,38 @@ def render_html(data: dict[str, Any]) -> str:
             f"<td>{e(f['engine_version'])}</td><td>{e(f['finished_at'] or '—')}</td></tr>"
         )
     add("</tbody></table>")
-    add(
-        "<p class='muted'>Decision support, not a verdict: each flagged case needs a lawyer's review of its findings "
-        "(stored in the results database, column <code>findings</code>). Free-text fields are "
-        + ("included" if any(f["keep_text"] for f in data["files"]) else "not stored")
-        + ".</p>"
-    )
+    kept = tr("audit.html.kept" if any(f["keep_text"] for f in data["files"]) else "audit.html.not_kept")
+    add(f"<p class='muted'>{tr('audit.html.footer', kept=e(kept))}</p>")  # the catalogue's own <code> markup
     add("</body></html>\n")
     return "".join(parts)
 
 
 def _svg_chart(chart: list[dict[str, Any]]) -> str:
     if not chart:
-        return "<p>No charges or qualifications to chart.</p>"
+        return f"<p>{html.escape(tr('audit.chart.none'))}</p>"
     e = lambda x: html.escape(str(x), quote=True)  # noqa: E731
     peak = max(max(c["charged"], c["engine"]) for c in chart) or 1
     label_w, bar_w, row_h, bar_h = 90, 520, 34, 12
     height = 30 + row_h * len(chart)
     width = label_w + bar_w + 70
+    names = {"charged": tr("audit.chart.charged"), "engine": tr("audit.chart.engine")}
+    engine_x = 24 + 7 * len(names["charged"])  # the second legend entry after the first one's text
     out = [
         f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' viewBox='0 0 {width} {height}' "
-        "role='img' aria-label='Cases charged under each article versus cases the engine qualifies under it'>",
-        "<rect x='0' y='0' width='12' height='12' fill='#8aa1b8'/><text x='16' y='10' font-size='11'>charged as</text>",
-        "<rect x='100' y='0' width='12' height='12' fill='#b3261e'/><text x='116' y='10' font-size='11'>engine primary</text>",
+        f"role='img' aria-label='{e(tr('audit.chart.aria'))}'>",
+        f"<rect x='0' y='0' width='12' height='12' fill='#8aa1b8'/><text x='16' y='10' font-size='11'>{e(names['charged'])}</text>",
+        f"<rect x='{engine_x}' y='0' width='12' height='12' fill='#b3261e'/>"
+        f"<text x='{engine_x + 16}' y='10' font-size='11'>{e(names['engine'])}</text>",
     ]
     for i, c in enumerate(chart):
         y = 26 + i * row_h
-        out.append(f"<text x='0' y='{y + bar_h + 4}' font-size='12'>{e(c['article'])}</text>")
+        out.append(f"<text x='0' y='{y + bar_h + 4}' font-size='12'>{e(shown(c['article']))}</text>")
         for j, (key, colour) in enumerate((("charged", "#8aa1b8"), ("engine", "#b3261e"))):
             w = round(bar_w * c[key] / peak, 1)
             yy = y + j * (bar_h + 2)
             out.append(
                 f"<rect x='{label_w}' y='{yy}' width='{w}' height='{bar_h}' fill='{colour}'>"
-                f"<title>{e(c['article'])}: {e(c[key])} {'charged' if key == 'charged' else 'engine primary'}</title></rect>"
+                f"<title>{e(shown(c['article']))}: {e(c[key])} {e(names[key])}</title></rect>"
             )
             out.append(f"<text x='{label_w + w + 4}' y='{yy + bar_h - 2}' font-size='11'>{e(c[key])}</text>")
     out.append("</svg>")
@@ -1816,7 +1839,7 @@ def _svg_chart(chart: list[dict[str, Any]]) -> str:
 def write_atomic(path: str, text: str) -> None:
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
-        raise InputError(f"{path}: the directory {directory} does not exist")
+        raise InputError(tr("audit.db.no_directory", path=path, directory=directory))
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .i18n import tr
 from .loader import InputError
 
 
@@ -130,14 +131,14 @@ def audit(
         sys.stdout.write(A.csv_template())
         return
     if input is None:
-        raise InputError("thb audit needs an INPUT file (JSON Lines or CSV); `thb audit --help` shows examples")
+        raise InputError(tr("audit.opt.need_input"))
     rng = A.parse_lines(lines) if lines else None
     fmt = input_format.value if input_format else None
     if validate_only:
         _validate_only(err, input, fmt, rng)
         return
     if out is None:
-        raise InputError("thb audit needs --out RESULTS.sqlite (or .jsonl / .csv); `thb audit --help` shows examples")
+        raise InputError(tr("audit.opt.need_out"))
     A.out_kind(out)
     opts = A.AuditOptions(
         input=input,
@@ -156,42 +157,39 @@ def audit(
         with progress_ctx:
             result = A.run_audit(opts, callback)
     except KeyboardInterrupt:
-        err.print(
-            f"interrupted: the work committed so far is saved in {A.work_db(out)}; "
-            f"`thb audit {input} --out {out} --resume` continues it",
-            highlight=False,
-            soft_wrap=True,
-        )
+        command = f"thb audit {input} --out {out} --resume"
+        err.print(Text(tr("audit.run.interrupted", db=A.work_db(out), command=command)), highlight=False, soft_wrap=True)
         raise typer.Exit(130) from None
     except A.AuditFailure as e:
-        err.print(f"[red]error[/red] {e}", highlight=False, soft_wrap=True)
+        err.print(Text.assemble((tr("audit.run.error"), "red"), " ", str(e)), highlight=False, soft_wrap=True)
         raise typer.Exit(3) from None
     except (sqlite3.Error, OSError) as e:  # disk full, permissions, a file changed underneath
-        err.print(
-            f"[red]error[/red] the audit stopped: {e}. The work committed so far is kept in {A.work_db(out)}; "
-            "fix the cause and continue with --resume.",
-            highlight=False,
-            soft_wrap=True,
-        )
+        stopped = tr("audit.run.stopped", error=e, db=A.work_db(out))
+        err.print(Text.assemble((tr("audit.run.error"), "red"), " ", stopped), highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     for n in result.notes:
-        err.print(f"note: {n}", highlight=False, soft_wrap=True)
+        err.print(Text(tr("audit.run.note", note=n)), highlight=False, soft_wrap=True)
     if result.status == "already_complete":
-        err.print(f"{out}: nothing to do; the audit was already complete", highlight=False)
+        err.print(Text(tr("audit.run.nothing_to_do", out=out)), highlight=False)
         return
     rate = result.records / result.seconds if result.seconds > 0 else 0.0
-    resumed = f" (resumed at line {result.resumed_from_line})" if result.resumed_from_line else ""
-    err.print(
-        f"audited {result.records} records in {result.seconds:.1f} s ({rate:,.0f}/s){resumed}: "
-        f"{result.total_results} cases, {result.total_invalid} invalid → {out}",
-        highlight=False,
-        soft_wrap=True,
+    resumed = tr("audit.run.resumed", line=result.resumed_from_line) if result.resumed_from_line else ""
+    summary = tr(
+        "audit.run.summary",
+        records=result.records,
+        seconds=f"{result.seconds:.1f}",
+        rate=f"{rate:,.0f}",
+        resumed=resumed,
+        cases=result.total_results,
+        invalid=result.total_invalid,
+        out=out,
     )
+    err.print(Text(summary), highlight=False, soft_wrap=True)
     for e in result.examples:
-        err.print(f"[yellow]invalid[/yellow] {e}", highlight=False, soft_wrap=True, markup=True)
+        err.print(Text.assemble((tr("audit.run.invalid"), "yellow"), " ", e), highlight=False, soft_wrap=True)
     if result.total_invalid > len(result.examples):
-        where = "the table `invalid`" if A.out_kind(out) == "sqlite" else 'the lines with "status": "invalid"'
-        err.print(f"... {result.total_invalid} invalid records in all: see {where}", highlight=False)
+        where = tr("audit.run.where_sqlite") if A.out_kind(out) == "sqlite" else tr("audit.run.where_export")
+        err.print(Text(tr("audit.run.invalid_in_all", n=result.total_invalid, where=where)), highlight=False)
 
 
 def _progress(err: Console) -> tuple[Any, Any]:
@@ -203,13 +201,13 @@ def _progress(err: Console) -> tuple[Any, Any]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     bar = Progress(
-        TextColumn("auditing"),
+        TextColumn(tr("audit.progress.auditing"), markup=False),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("lines"),
+        TextColumn(tr("audit.progress.lines"), markup=False),
         TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
-        TextColumn("ETA"),
+        TextColumn(tr("audit.progress.eta"), markup=False),
         TimeRemainingColumn(),
         console=err,
         transient=True,
@@ -217,7 +215,7 @@ def _progress(err: Console) -> tuple[Any, Any]:
     state: dict[str, Any] = {}
 
     def callback(done: int, total: int, records: int, seconds: float) -> None:
-        rate = f"{records / seconds:,.0f} records/s" if seconds > 0.5 else ""
+        rate = tr("audit.progress.rate", rate=f"{records / seconds:,.0f}") if seconds > 0.5 else ""
         if "task" not in state:
             state["task"] = bar.add_task("audit", total=total or None, completed=done, rate=rate)
         else:
@@ -235,10 +233,10 @@ def _validate_only(err: Console, path: str, fmt: str | None, rng: tuple[int, int
         if error:
             bad += 1
             if bad <= 50:
-                err.print(f"[red]invalid[/red] {error}", highlight=False, soft_wrap=True, markup=True)
+                err.print(Text.assemble((tr("audit.run.invalid"), "red"), " ", error), highlight=False, soft_wrap=True)
     if bad > 50:
-        err.print(f"... and {bad - 50} more invalid records", highlight=False)
-    msg = f"{total - bad} of {total} records valid"
+        err.print(Text(tr("audit.run.more_invalid", n=bad - 50)), highlight=False)
+    msg = Text(tr("audit.run.valid", ok=total - bad, total=total))
     if bad:
         err.print(msg, highlight=False)
         raise typer.Exit(2)
@@ -283,70 +281,84 @@ def report(
     else:
         _render_text(data, Console())
     if html_out:
-        _err().print(f"wrote {html_out}", highlight=False)
+        _err().print(Text(tr("audit.report.wrote", path=html_out)), highlight=False)
 
 
 def _render_text(data: dict[str, Any], out: Console) -> None:
+    """The report for a reader; every word comes from `classifier/locales/audit.*.yaml` (it follows --lang)."""
+    from .audit import kind_label, severity_label, shown
+
     t = data["totals"]
-    out.print(Text("Trafficking audit report", style="bold"))
-    out.print(Text(f"{len(data['files'])} results file(s): " + ", ".join(f["path"] for f in data["files"])))
+    out.print(Text(tr("audit.title"), style="bold"))
+    out.print(Text(tr("audit.files", n=len(data["files"]), paths=", ".join(f["path"] for f in data["files"]))))
     for w in data["warnings"]:
-        out.print(Text("warning: " + w, style="yellow"))
+        out.print(Text(tr("audit.warning", text=w), style="yellow"))
     out.print(
         Text(
-            f"{t['cases']} cases re-screened; trafficking made out in {t['trafficking_made_out']} "
-            f"(charged as trafficking in {t['trafficking_made_out_and_charged']}); {t['with_misclassification']} with a "
-            f"misclassification; {t['victims_punished_cases']} with a victim punished ({t['victims_punished']} victims); "
-            f"{t['reconciliation_misuse_cases']} terminated by a reconciliation not permitted; {t['invalid']} invalid records."
+            tr(
+                "audit.totals",
+                cases=t["cases"],
+                made_out=t["trafficking_made_out"],
+                charged=t["trafficking_made_out_and_charged"],
+                mis=t["with_misclassification"],
+                punished_cases=t["victims_punished_cases"],
+                punished=t["victims_punished"],
+                recon=t["reconciliation_misuse_cases"],
+                invalid=t["invalid"],
+            )
         )
     )
     kept = [f["path"] for f in data["files"] if f["keep_text"]]
-    out.print(
-        Text("Free text (summary, offence notes): " + (f"stored in {', '.join(kept)}" if kept else "not stored"), style="dim")
-    )
+    where = tr("audit.free_text.stored_in", paths=", ".join(kept)) if kept else tr("audit.free_text.not_stored")
+    out.print(Text(tr("audit.free_text", where=where), style="dim"))
     ct = data["crosstab"]
-    tab = Table(title="Cases by charged article × engine primary article", title_justify="left")
-    tab.add_column("charged as", no_wrap=True)
+    tab = Table(title=tr("audit.crosstab.title"), title_justify="left")
+    tab.add_column(tr("audit.col.charged_as"), no_wrap=True)
     for c in ct["columns"]:
-        tab.add_column(Text(c), justify="right")
-    tab.add_column("total", justify="right", style="bold")
+        tab.add_column(Text(shown(c)), justify="right")
+    tab.add_column(tr("audit.col.total"), justify="right", style="bold")
     for r in ct["rows"]:
-        tab.add_row(Text(r), *(str(ct["counts"][r].get(c, "")) for c in ct["columns"]), str(ct["row_totals"][r]))
-    tab.add_row(Text("total", style="bold"), *(str(ct["column_totals"][c]) for c in ct["columns"]), str(t["cases"]))
+        tab.add_row(Text(shown(r)), *(str(ct["counts"][r].get(c, "")) for c in ct["columns"]), str(ct["row_totals"][r]))
+    total = Text(tr("audit.col.total"), style="bold")
+    tab.add_row(total, *(str(ct["column_totals"][c]) for c in ct["columns"]), str(t["cases"]))
     out.print(tab)
     sev_style = {"high": "bold red", "medium": "yellow", "low": "cyan"}
     if data["misclassifications"]:
-        tab = Table(title="Misclassifications by kind and severity", title_justify="left")
+        tab = Table(title=tr("audit.mis.title"), title_justify="left")
         for c, j in (("kind", "left"), ("severity", "left"), ("flags", "right"), ("cases", "right")):
-            tab.add_column(c, justify=j)
+            tab.add_column(tr(f"audit.col.{c}"), justify=j)
         for m in data["misclassifications"]:
             tab.add_row(
-                m["kind"].replace("_", " "), Text(m["severity"], style=sev_style[m["severity"]]), str(m["flags"]), str(m["cases"])
+                kind_label(m["kind"]),
+                Text(severity_label(m["severity"]), style=sev_style[m["severity"]]),
+                str(m["flags"]),
+                str(m["cases"]),
             )
         out.print(tab)
     else:
-        out.print(Text("\nMisclassifications: none flagged", style="italic"))
+        out.print(Text("\n" + tr("audit.mis.none"), style="italic"))
     if data["reopen"]:
-        tab = Table(title=f"Top cases to reopen (most severe first; {len(data['reopen'])} shown)", title_justify="left")
-        for c in ("#", "case", "where", "charged", "engine", "why"):
-            tab.add_column(c, overflow="fold")
+        tab = Table(title=tr("audit.reopen.title", n=len(data["reopen"])), title_justify="left")
+        tab.add_column("#", overflow="fold")
+        for c in ("case", "where", "charged", "engine", "why"):
+            tab.add_column(tr(f"audit.col.{c}"), overflow="fold")
         for i, c in enumerate(data["reopen"], 1):
             tab.add_row(
                 str(i),
                 Text(c["case_id"], style=sev_style.get(c["max_severity"] or "", "")),
                 Text(f"{c['file']}:{c['line']}"),
-                Text(c["charged"]),
-                Text(c["engine"]),
+                Text(shown(c["charged"])),
+                Text(shown(c["engine"])),
                 Text("\n".join(c["reasons"])),
             )
         out.print(tab)
     else:
-        out.print(Text("\nTop cases to reopen: none", style="italic"))
-    title = f"Victims punished ({t['victims_punished_cases']} cases, {t['victims_punished']} victims)"
+        out.print(Text("\n" + tr("audit.reopen.none"), style="italic"))
+    title = tr("audit.punished.title", cases=t["victims_punished_cases"], victims=t["victims_punished"])
     if data["victims_punished"]:
         tab = Table(title=title, title_justify="left")
-        for c in ("case", "where", "victim charged with", "non-punishment"):
-            tab.add_column(c, overflow="fold")
+        for c in ("case", "where", "victim_charged_with", "non_punishment"):
+            tab.add_column(tr(f"audit.col.{c}"), overflow="fold")
         for c in data["victims_punished"]:
             tab.add_row(
                 Text(c["case_id"]), Text(f"{c['file']}:{c['line']}"), Text(c["charged_with"]), Text(c["non_punishment"] or "")
@@ -354,22 +366,22 @@ def _render_text(data: dict[str, Any], out: Console) -> None:
         out.print(tab)
         _more(out, t["victims_punished_cases"], len(data["victims_punished"]))
     else:
-        out.print(Text(f"\n{title}: none", style="italic"))
-    title = f"Terminated by a reconciliation not permitted ({t['reconciliation_misuse_cases']} cases)"
+        out.print(Text("\n" + tr("audit.none", title=title), style="italic"))
+    title = tr("audit.recon.title", cases=t["reconciliation_misuse_cases"])
     if data["reconciliation_misuse"]:
         tab = Table(title=title, title_justify="left")
         for c in ("case", "where", "charged", "engine"):
-            tab.add_column(c, overflow="fold")
+            tab.add_column(tr(f"audit.col.{c}"), overflow="fold")
         for c in data["reconciliation_misuse"]:
-            tab.add_row(Text(c["case_id"]), Text(f"{c['file']}:{c['line']}"), Text(c["charged"]), Text(c["engine"]))
+            tab.add_row(Text(c["case_id"]), Text(f"{c['file']}:{c['line']}"), Text(shown(c["charged"])), Text(shown(c["engine"])))
         out.print(tab)
         _more(out, t["reconciliation_misuse_cases"], len(data["reconciliation_misuse"]))
     else:
-        out.print(Text(f"\n{title}: none", style="italic"))
+        out.print(Text("\n" + tr("audit.none", title=title), style="italic"))
     if data["duplicates"]:
-        tab = Table(title=f"Case ids in more than one file ({t['duplicates_across_files']}; counted once)", title_justify="left")
-        for c in ("case", "counted from", "also in"):
-            tab.add_column(c, overflow="fold")
+        tab = Table(title=tr("audit.dups.title", n=t["duplicates_across_files"]), title_justify="left")
+        for c in ("case", "counted_from", "also_in"):
+            tab.add_column(tr(f"audit.col.{c}"), overflow="fold")
         for d in data["duplicates"]:
             tab.add_row(Text(d["case_id"]), Text(d["first"]), Text(d["also"]))
         out.print(tab)
@@ -377,7 +389,7 @@ def _render_text(data: dict[str, Any], out: Console) -> None:
 
 def _more(out: Console, total: int, shown: int) -> None:
     if total > shown:
-        out.print(Text(f"... and {total - shown} more (--top shows more; the results database has them all)", style="dim"))
+        out.print(Text(tr("audit.more", n=total - shown), style="dim"))
 
 
 def register(app: typer.Typer) -> None:
