@@ -1836,23 +1836,6 @@ def _svg_chart(chart: list[dict[str, Any]]) -> str:
     return "".join(out)
 
 
-def write_atomic(path: str, text: str) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise InputError(tr("audit.db.no_directory", path=path, directory=directory))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
 # ============================================================================ warm workers
 def _warm_caches() -> None:
     """Compile the rule base once, in the fork server, so that every worker forks warm.

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .fileio import write_atomic
 from .i18n import tr
 from .loader import InputError
 
@@ -275,7 +276,7 @@ def report(
 
     data = A.report_data(files, top=top)
     if html_out:
-        A.write_atomic(html_out, A.render_html(data))
+        write_atomic(html_out, A.render_html(data))
     if fmt is RepFmt.json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:

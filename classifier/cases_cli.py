@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import training as tr
+from .fileio import write_atomic
 from .i18n import tr as msg
 from .loader import InputError
 
@@ -463,7 +464,7 @@ def handout(
     chosen = list(dict.fromkeys(tr.find_case(cases, k).id for k in case_ids))
     by_id = {c.id: c for c in cases}
     lessons = [tr.lesson(by_id[i]) for i in chosen]
-    path = tr.write_atomic(out_file, tr.handout_html(lessons))
+    path = write_atomic(out_file, tr.handout_html(lessons))
     n = len(lessons)
     _err().print(msg("training.handout.wrote_one" if n == 1 else "training.handout.wrote", path=path, n=n), highlight=False)
 

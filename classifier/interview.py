@@ -24,7 +24,6 @@ import datetime as dt
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from typing import Any
 import yaml
 from rich.text import Text
 
+from .fileio import write_atomic
 from .i18n import tr
 from .ruledata import vocabulary
 
@@ -770,24 +770,6 @@ def to_yaml(facts: dict[str, Any]) -> str:
     head = f"# {tr('interview.file.header')}\n# {tr('interview.file.header.unknown')}\n"
     body = yaml.dump(facts, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
     return head + body
-
-
-def write_atomic(path: str, text: str) -> None:
-    """Write through a temporary file in the same folder, then rename over the target."""
-    p = Path(path).expanduser()
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=str(p.parent if str(p.parent) else "."))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 # ------------------------------------------------------------------------------ answer sources

@@ -182,7 +182,11 @@ def explain(e: ValidationError, model: type[BaseModel] = FactPattern, limit: int
             key = str(loc[-1])
             allowed = _allowed_keys(model, loc)
             near = difflib.get_close_matches(key, allowed, n=1)
-            hint = tr("input.did_you_mean", near=near[0]) if near else (tr("input.allowed_keys", keys=", ".join(allowed)) if allowed else "")
+            hint = (
+                tr("input.did_you_mean", near=near[0])
+                if near
+                else (tr("input.allowed_keys", keys=", ".join(allowed)) if allowed else "")
+            )
             lines.append(tr("input.unknown_key", path=path, key=key, hint=hint))
         elif kind == "literal_error":
             lines.append(tr("input.unknown_value", path=path, got=repr(got), allowed=ctx.get("expected", "")))

@@ -47,7 +47,9 @@ def vocabulary() -> dict[str, Any]:
         for value, entry in entries.items():
             unknown = set(entry) - VOCABULARY_KEYS
             if unknown:  # an unquoted comma in an inline mapping splits a label silently
-                raise ValueError(f"rules/vocabulary.yaml: {kind}.{value} has unknown keys {sorted(unknown)}; quote texts with commas")
+                raise ValueError(
+                    f"rules/vocabulary.yaml: {kind}.{value} has unknown keys {sorted(unknown)}; quote texts with commas"
+                )
     return data
 
 

@@ -15,7 +15,6 @@ import difflib
 import html
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -1038,36 +1037,3 @@ def handout_html(lessons: list[Lesson]) -> str:
         + body
         + "\n</body>\n</html>\n"
     )
-
-
-def write_atomic(path: str | os.PathLike[str], text: str) -> Path:
-    """Write `text` to `path` through a temporary file in the same folder and a rename, so a
-    failure never leaves a partial file (an existing file is kept as it was)."""
-    target = Path(path)
-    if target.is_dir():
-        raise InputError(tr("training.err.out_is_folder", path=path))
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(tr("training.err.no_folder", path=path, folder=folder))
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as e:
-        raise InputError(tr("training.err.cannot_write_in", path=path, folder=folder, why=e.strerror)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; the handout gets the usual permissions
-        os.replace(tmp, target)
-    except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        if isinstance(e, OSError):
-            raise InputError(tr("training.err.cannot_write", path=path, why=e.strerror or e)) from None
-        raise
-    return target

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from classifier import training as tr
 from classifier.cli import app, main
+from classifier.fileio import write_atomic
 from classifier.loader import InputError
 from classifier.models import FactPattern
 
@@ -348,7 +349,7 @@ def test_handout_write_is_atomic(tmp_path, monkeypatch):
 
     monkeypatch.setattr(tr.os, "replace", broken_replace)
     with pytest.raises(InputError, match="nothing was changed"):
-        tr.write_atomic(out, "<html>new</html>")
+        write_atomic(out, "<html>new</html>")
     assert out.read_text(encoding="utf-8") == "previous handout"
     assert [p.name for p in tmp_path.iterdir()] == ["h.html"]  # no temporary file left behind
 
@@ -363,7 +364,7 @@ def test_handout_bad_destination_exits_2(tmp_path, monkeypatch, capsys):
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs /usr/bin/chromium")
 def test_handout_renders_in_headless_chromium(tmp_path):
     page = tmp_path / "handout.html"
-    tr.write_atomic(page, tr.handout_html([tr.lesson(tr.find_case(tr.load_library(), k)) for k in ("c01", "c05")]))
+    write_atomic(page, tr.handout_html([tr.lesson(tr.find_case(tr.load_library(), k)) for k in ("c01", "c05")]))
     png = tmp_path / "handout.png"
     profile = tempfile.mkdtemp(dir=tmp_path)
     subprocess.run(
