@@ -385,6 +385,11 @@ def _label(ref) -> str:
     return inst + tr("engine.label.article", article=ref.article) + (f"({ref.part})" if ref.part is not None else "")
 
 
+def _charge_weight(c) -> float:
+    top = _charge_max_and_gravity(c)[0]
+    return -1.0 if top != top else top  # an unknown maximum (nan) weighs least
+
+
 def _consequences(kinds: list[str], charged, suggested: Qualification | None) -> list[str]:
     texts = consequences()["consequences"]
     out = [law("consequences", f"consequences.{k}", texts[k]) for k in kinds]
@@ -416,10 +421,7 @@ def _misclassification(
 
     if charges and not traf_charges and (traf_prim or alts):
         sug = traf_prim or alts[0]
-        charged = max(
-            charges,
-            key=lambda c: _charge_max_and_gravity(c)[0] if _charge_max_and_gravity(c)[0] == _charge_max_and_gravity(c)[0] else -1,
-        )
+        charged = max(charges, key=_charge_weight)  # the most serious charge laid
         key = "trafficking_not_charged" if traf_prim else "trafficking_not_charged_alt"
         out.append(
             Misclassification(

@@ -21,17 +21,14 @@ from . import oracle
 from .compiler import Cond, Program, Rule, article_logic, evaluate, programs
 from .i18n import cite, lang, law, tr
 from .models import (
-    ArticleRef,
     Element,
     FactPattern,
     Findings,
     HistoricalEquivalent,
-    Law,
     MissingFact,
-    NonPunishment,
     Qualification,
 )
-from .ruledata import Article, Part, catalogue, edition, law_by_date, logic_files, readings
+from .ruledata import Article, Part, catalogue, law_by_date
 from .units import CC2021_IN_FORCE, Unit, build_units
 
 TRAFFICKING = ("166", "167")
@@ -65,9 +62,8 @@ def _run(pname: str, units: list[set[str]], backend: str | None) -> list[list[st
             _MEMO[keys[i]] = tuple(fr)
     out = []
     for k in keys:
-        fr = _MEMO[k] if k in _MEMO else ()
         _MEMO.move_to_end(k)
-        out.append(list(fr))
+        out.append(list(_MEMO[k]))
     while len(_MEMO) > MEMO_SIZE:
         _MEMO.popitem(last=False)
     return out
@@ -672,4 +668,4 @@ def rule_count() -> dict[str, int]:
     return {name: len(p.rules) for name, p in programs().items()}
 
 
-__all__ = ["classify", "rule_count", "readings", "edition", "logic_files", "Law", "NonPunishment", "ArticleRef"]
+__all__ = ["classify", "rule_count", "says"]

@@ -380,27 +380,17 @@ def _flow(st: State, out: str | None = None, force: bool = False) -> Flow:
     if _known(a):
         st.summary = a
 
-    # Victims
-    yield Notice(tr("interview.section.victims"), "section")
-    n = yield Question(
-        "victims.count", "int", tr("interview.victims.count"), tr("interview.victims.count.help"), lo=1, hi=MAX_PEOPLE
-    )
-    if not _known(n):
-        n = 1
-        yield Notice(tr("interview.victims.assume_one"))
-    for i in range(1, n + 1):
-        yield from _victim(st, i)
-
-    # Offenders
-    yield Notice(tr("interview.section.offenders"), "section")
-    n = yield Question(
-        "offenders.count", "int", tr("interview.offenders.count"), tr("interview.offenders.count.help"), lo=1, hi=MAX_PEOPLE
-    )
-    if not _known(n):
-        n = 1
-        yield Notice(tr("interview.offenders.assume_one"))
-    for i in range(1, n + 1):
-        yield from _offender(st, i)
+    # Victims, then offenders: how many, then each one
+    for kind, ask_one in (("victims", _victim), ("offenders", _offender)):
+        yield Notice(tr(f"interview.section.{kind}"), "section")
+        n = yield Question(
+            f"{kind}.count", "int", tr(f"interview.{kind}.count"), tr(f"interview.{kind}.count.help"), lo=1, hi=MAX_PEOPLE
+        )
+        if not _known(n):
+            n = 1
+            yield Notice(tr(f"interview.{kind}.assume_one"))
+        for i in range(1, n + 1):
+            yield from ask_one(st, i)
 
     # What was done, for what purpose, what happened
     yield Notice(tr("interview.section.acts"), "section")
