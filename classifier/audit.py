@@ -19,6 +19,7 @@ import csv
 import dataclasses
 import datetime as dt
 import difflib
+import gc
 import hashlib
 import heapq
 import html
@@ -46,6 +47,7 @@ from .loader import InputError, validate
 from .models import FactPattern, Findings
 
 SCHEMA_VERSION = 1
+GC_THRESHOLDS = (20000, 50, 100)  # the workers' garbage collector (`_init_worker`)
 MAX_RECORD_BYTES = 4 * 1024 * 1024  # one fact pattern; a longer line is recorded as invalid, not read
 NOT_RECORDED = "(charges not recorded)"
 NO_PRIMARY = "(none made out)"
@@ -684,6 +686,10 @@ def result_row(line: int, fp: FactPattern, f: Findings, keep_text: bool) -> tupl
 def _init_worker(parent: int) -> None:
     """Workers ignore Ctrl-C (the parent stops them in order) and exit when the parent dies."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Classifying makes many short-lived objects over a large, stable heap (the compiled rule
+    # base, the engine's caches): collecting the young generation less often costs nothing in
+    # memory (the engine's objects form no cycles) and saves about a third of the CPU time.
+    gc.set_threshold(*GC_THRESHOLDS)
     threading.Thread(target=_watch_parent, args=(parent,), name="thb-audit-parent-watch", daemon=True).start()
 
 
@@ -761,23 +767,40 @@ def _read(fmt: str, name: str, header: list[str] | None, line: int, payload: Any
 
 def process_record(fmt: str, name: str, header: list[str] | None, line: int, payload: Any, keep_text: bool) -> tuple:
     """Validate and classify one record. Returns ("ok", row) or ("invalid", line, case_id, kind, error, record)."""
-    from .engine import classify
+    return process_records(fmt, name, header, [(line, payload)], keep_text)[0]
 
-    fp = _read(fmt, name, header, line, payload, keep_text)
-    if isinstance(fp, tuple):
-        return fp
-    try:
-        return ("ok", result_row(line, fp, classify(fp), keep_text))
-    except Exception as e:  # noqa: BLE001 - one record's engine failure must not stop the audit
-        raw = payload.decode("utf-8", "replace").rstrip("\r\n") if isinstance(payload, bytes) else json.dumps(payload)
-        return _invalid(
-            line,
-            fp.case_id,
-            "engine_error",
-            tr("audit.input.engine_error", path=name, line=line, case_id=fp.case_id, error_type=type(e).__name__, error=e),
-            raw,
-            keep_text,
-        )
+
+def process_records(fmt: str, name: str, header: list[str] | None, items: list[tuple[int, Any]], keep_text: bool) -> list[tuple]:
+    """Validate and classify a chunk of records, the valid ones in one engine batch
+    (`engine.classify_many`): one outcome per record, in order."""
+    from .engine import classify_many
+
+    read = [_read(fmt, name, header, line, payload, keep_text) for line, payload in items]
+    valid = [fp for fp in read if not isinstance(fp, tuple)]
+    results = iter(classify_many(valid, return_exceptions=True))
+    out = []
+    for (line, payload), fp in zip(items, read, strict=True):
+        if isinstance(fp, tuple):
+            out.append(fp)
+            continue
+        f = next(results)
+        try:
+            if isinstance(f, Exception):
+                raise f
+            out.append(("ok", result_row(line, fp, f, keep_text)))
+        except Exception as e:  # noqa: BLE001 - one record's engine failure must not stop the audit
+            raw = payload.decode("utf-8", "replace").rstrip("\r\n") if isinstance(payload, bytes) else json.dumps(payload)
+            out.append(
+                _invalid(
+                    line,
+                    fp.case_id,
+                    "engine_error",
+                    tr("audit.input.engine_error", path=name, line=line, case_id=fp.case_id, error_type=type(e).__name__, error=e),
+                    raw,
+                    keep_text,
+                )
+            )
+    return out
 
 
 def _cell_count_error(name: str, line: int, who: str, cells: list[str], header: list[str]) -> str:
@@ -803,7 +826,7 @@ def _set_language(value: str) -> None:
 def process_chunk(task: tuple) -> list[tuple]:
     fmt, name, header, keep_text, language, items = task
     _set_language(language)  # the parent's --lang, which a worker process does not inherit
-    return [process_record(fmt, name, header, line, payload, keep_text) for line, payload in items]
+    return process_records(fmt, name, header, items, keep_text)
 
 
 # ============================================================================ the results database
@@ -1846,6 +1869,7 @@ def _warm_caches() -> None:
 
     with contextlib.suppress(Exception):
         classify(CSV_EXAMPLE, backend="oracle")
+    gc.freeze()  # the compiled rule base is permanent: the workers' collections never walk it
 
 
 if sys.argv[:1] == ["-c"] and "multiprocessing.forkserver" in sys.modules:  # the fork server's preload

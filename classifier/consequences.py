@@ -92,7 +92,7 @@ def _unit_outputs(derived: list, missing: list[MissingFact], warnings: list[str]
     mf = files["missing-facts.rules.yaml"]["facts"]
     wt = files["warnings.rules.yaml"]["texts"]
     for unit, d in derived:
-        for atom in sorted(d.atoms):
+        for atom in d.core.sorted_atoms:
             if atom in mf:
                 meta = mf[atom]
                 off = unit.offender.id if unit.offender else "-"

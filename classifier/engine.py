@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +29,7 @@ from .models import (
     MissingFact,
     Qualification,
 )
-from .ruledata import Article, Part, catalogue, law_by_date
+from .ruledata import Part, catalogue, law_by_date
 from .units import CC2021_IN_FORCE, Unit, build_units
 
 TRAFFICKING = ("166", "167")
@@ -40,6 +41,26 @@ def backend_name() -> str:
 
 _MEMO: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
 MEMO_SIZE = int(os.environ.get("THB_MEMO", "4096"))
+_MEMO_LOCK = threading.Lock()
+# Rule results evaluated ahead for a batch of cases (`_prefetch`), per thread: a batch's units go
+# to the engine together, a few sessions per stratum instead of one per case.
+_AHEAD = threading.local()
+
+
+def _evaluate(be: str, pname: str, units: list[set[str]]) -> list[list[str]]:
+    progs = programs()
+    if be == "oracle":
+        return oracle.run(pname, progs[pname], progs, units)
+    from . import facade
+
+    return facade.run(pname, progs[pname], progs, units)
+
+
+def _ahead() -> dict[tuple, tuple[str, ...]]:
+    d = getattr(_AHEAD, "results", None)
+    if d is None:
+        d = _AHEAD.results = {}
+    return d
 
 
 def _run(pname: str, units: list[set[str]], backend: str | None) -> list[list[str]]:
@@ -48,25 +69,38 @@ def _run(pname: str, units: list[set[str]], backend: str | None) -> list[list[st
     it): audit batches repeat the same fact shapes over and over."""
     be = backend or backend_name()
     keys = [(be, pname, frozenset(u)) for u in units]
-    todo = [i for i, k in enumerate(keys) if k not in _MEMO]
-    if todo:
-        progs = programs()
-        sub = [units[i] for i in todo]
-        if be == "oracle":
-            fresh = oracle.run(pname, progs[pname], progs, sub)
-        else:
-            from . import facade
+    ahead = _ahead()
+    found: dict[tuple, tuple[str, ...]] = {}
+    with _MEMO_LOCK:
+        for k in keys:
+            r = _MEMO.get(k)
+            if r is not None:
+                _MEMO.move_to_end(k)
+            else:
+                r = ahead.get(k)
+                if r is not None and MEMO_SIZE:
+                    _MEMO[k] = r
+            if r is not None:
+                found[k] = r
+    todo = list(dict.fromkeys(k for k in keys if k not in found))
+    fresh = _evaluate(be, pname, [set(k[2]) for k in todo]) if todo else []
+    with _MEMO_LOCK:
+        for k, fr in zip(todo, fresh, strict=True):
+            found[k] = _MEMO[k] = tuple(fr)
+        while len(_MEMO) > MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    return [list(found[k]) for k in keys]
 
-            fresh = facade.run(pname, progs[pname], progs, sub)
-        for i, fr in zip(todo, fresh, strict=True):
-            _MEMO[keys[i]] = tuple(fr)
-    out = []
-    for k in keys:
-        _MEMO.move_to_end(k)
-        out.append(list(_MEMO[k]))
-    while len(_MEMO) > MEMO_SIZE:
-        _MEMO.popitem(last=False)
-    return out
+
+def _prefetch(pname: str, units: list[set[str]], backend: str | None) -> None:
+    """Evaluate the units of a batch of cases in one engine run; `_run` then finds them."""
+    be = backend or backend_name()
+    ahead = _ahead()
+    with _MEMO_LOCK:
+        todo = list(dict.fromkeys(k for k in ((be, pname, frozenset(u)) for u in units) if k not in ahead and k not in _MEMO))
+    if todo:
+        for k, fr in zip(todo, _evaluate(be, pname, [set(k[2]) for k in todo]), strict=True):
+            ahead[k] = tuple(fr)
 
 
 # --------------------------------------------------------------------------- justification log
@@ -77,70 +111,130 @@ class Support:
     rule: Rule | None
 
 
-class Derivation:
-    """The atoms of one unit after the rules ran, and for each the best-supported derivation:
-    the one resting on the fewest readings (a reading is only reported when it decided).
-    Supports are computed lazily, only for the atoms a finding asks about."""
+class _Core:
+    """What a unit's atom set decides, whoever the people in it are: the atoms after the rules
+    ran, and for each the best-supported derivation — the one resting on the fewest readings
+    (a reading is only reported when it decided) — as the rule, the readings and the stated
+    atoms it rests on. A pure function of the atom set, so units with the same atoms share one
+    (audit registries repeat fact shapes). Supports are computed lazily, only when asked for."""
 
-    def __init__(self, prog: Program, base: set[str], paths: dict[str, list[str]], fired: list[str]):
-        self.atoms = set(base)
-        self.base = base
-        self.paths = paths
-        self.fired = fired
-        self._by_article: dict[str, list[str]] | None = None
-        self._producers: dict[str, list[Rule]] = {}
+    def __init__(self, prog: Program, base: frozenset[str], fired: tuple[str, ...]):
+        atoms = set(base)
+        producers: dict[str, list[Rule]] = {}
         for rid in fired:
             r = prog.rules[rid]
-            self.atoms.update(r.then)
+            atoms.update(r.then)
             for a in r.then:
-                self._producers.setdefault(a, []).append(r)
-        self._best: dict[str, Support] = {}
+                producers.setdefault(a, []).append(r)
+        self.base = base
+        self.fired = fired
+        self.atoms = frozenset(atoms)
+        self.sorted_atoms = sorted(atoms)
+        self._producers = producers
+        self._by_article: dict[str, list[str]] | None = None
+        self._best: dict[str, tuple[frozenset[str], tuple[str, ...], Rule | None]] = {}
+        self.cache: dict[tuple, Any] = {}  # per-article lookups (parts, items, role rules)
 
     def cond_support(self, c: Cond) -> tuple[frozenset[str], tuple[str, ...]]:
         op, arg = c
         if op == "atom":
-            s = self.support(arg)  # type: ignore[arg-type]
-            return s.readings, s.paths
+            rd, bases, _ = self.support(arg)  # type: ignore[arg-type]
+            return rd, bases
         if op == "not":
             return frozenset(), ()
         if op == "all":
             rd: frozenset[str] = frozenset()
-            ps: list[str] = []
+            bs: list[str] = []
             for sub in arg:  # type: ignore[union-attr]
-                r2, p2 = self.cond_support(sub)  # type: ignore[arg-type]
+                r2, b2 = self.cond_support(sub)  # type: ignore[arg-type]
                 rd |= r2
-                ps += [p for p in p2 if p not in ps]
-            return rd, tuple(ps)
+                bs += [b for b in b2 if b not in bs]
+            return rd, tuple(bs)
         options = [self.cond_support(sub) for sub in arg if evaluate(sub, self.atoms)]  # type: ignore[union-attr, arg-type]
         if not options:
             return frozenset(), ()
         return min(options, key=lambda o: len(o[0]))
 
-    def of_article(self, art: str) -> list[str]:
-        """The atoms `art.…` established in this unit, sorted."""
-        if self._by_article is None:
-            idx: dict[str, list[str]] = {}
-            for a in sorted(self.atoms):
-                idx.setdefault(a.split(".", 1)[0], []).append(a)
-            self._by_article = idx
-        return self._by_article.get(art, [])
-
-    def support(self, atom: str) -> Support:
+    def support(self, atom: str) -> tuple[frozenset[str], tuple[str, ...], Rule | None]:
+        """(readings, stated atoms, rule) of the best derivation of `atom`."""
         s = self._best.get(atom)
         if s is not None:
             return s
         if atom in self.base:  # stated directly: no reading needed
-            s = Support(frozenset(), tuple(self.paths.get(atom, ())), None)
+            s = (frozenset(), (atom,), None)
         elif atom not in self._producers:
-            s = Support(frozenset(), (), None)
+            s = (frozenset(), (), None)
         else:
             for r in self._producers[atom]:  # in firing order: the first with the fewest readings wins
-                rd, ps = self.cond_support(r.when)
-                cand = Support(frozenset(r.readings) | rd, ps, r)
-                if s is None or len(cand.readings) < len(s.readings):
+                rd, bs = self.cond_support(r.when)
+                cand = (frozenset(r.readings) | rd, bs, r)
+                if s is None or len(cand[0]) < len(s[0]):
                     s = cand
         self._best[atom] = s
         return s
+
+    def of_article(self, art: str) -> list[str]:
+        """The atoms `art.…` established, sorted."""
+        if self._by_article is None:
+            idx: dict[str, list[str]] = {}
+            for a in self.sorted_atoms:
+                idx.setdefault(a.split(".", 1)[0], []).append(a)
+            self._by_article = idx
+        return self._by_article.get(art, [])
+
+
+class Derivation:
+    """One unit after the rules ran: its atom set's `_Core`, and the input paths of its stated
+    atoms, so that each support names the facts that decided it."""
+
+    def __init__(self, core: _Core, paths: dict[str, list[str]]):
+        self.core = core
+        self.atoms = core.atoms
+        self.base = core.base
+        self.fired = core.fired
+        self.paths = paths
+        self._best: dict[str, Support] = {}
+
+    def of_article(self, art: str) -> list[str]:
+        return self.core.of_article(art)
+
+    def support(self, atom: str) -> Support:
+        s = self._best.get(atom)
+        if s is None:
+            rd, bases, rule = self.core.support(atom)
+            ps: list[str] = []
+            for b in bases:
+                ps += [p for p in self.paths.get(b, ()) if p not in ps]
+            s = self._best[atom] = Support(rd, tuple(ps), rule)
+        return s
+
+
+_CORES: OrderedDict[tuple, _Core] = OrderedDict()
+
+
+def _derive(pname: str, units: list[Unit], backend: str | None) -> list[Derivation]:
+    """Run a program over the units and wrap each result; cores are shared by units with the
+    same atoms and kept in an LRU beside the rule-result memo."""
+    be = backend or backend_name()
+    prog = programs()[pname]
+    keys = [(be, pname, frozenset(u.atoms)) for u in units]
+    cores: dict[tuple, _Core] = {}
+    with _MEMO_LOCK:
+        for k in keys:
+            c = _CORES.get(k)
+            if c is not None:
+                _CORES.move_to_end(k)
+                cores[k] = c
+    todo = list(dict.fromkeys(k for k in keys if k not in cores))
+    if todo:
+        for k, fr in zip(todo, _run(pname, [set(k[2]) for k in todo], backend), strict=True):
+            cores[k] = _Core(prog, k[2], tuple(fr))
+        with _MEMO_LOCK:
+            for k in todo:
+                _CORES[k] = cores[k]
+            while len(_CORES) > MEMO_SIZE:
+                _CORES.popitem(last=False)
+    return [Derivation(cores[k], u.paths) for k, u in zip(keys, units, strict=True)]
 
 
 # --------------------------------------------------------------------------- per-unit findings
@@ -159,6 +253,7 @@ class Finding:
     role_rule: Rule | None = None
     by: str | None = None
     extra_sources: list[str] = field(default_factory=list)
+    capacity_excluded: bool = False  # excluded for the offender's age: the reason names the offender
 
     @property
     def part_data(self) -> Part:
@@ -215,7 +310,19 @@ def _seriousness(article: str, part: int | None) -> tuple[float, float]:
     return (p.max_years, p.min_years)
 
 
+def _cached(d: Derivation, key: tuple, fn: Any) -> Any:
+    """A per-article lookup that depends on the atom set only, computed once per core."""
+    c = d.core.cache
+    if key not in c:
+        c[key] = fn()
+    return c[key]
+
+
 def _parts_made(d: Derivation, art: str) -> list[int | None]:
+    return _cached(d, ("parts", art), lambda: _parts_made1(d, art))
+
+
+def _parts_made1(d: Derivation, art: str) -> list[int | None]:
     out = []
     for a in d.of_article(art):
         if a.startswith(f"{art}.core.") and a[len(art) + 6 :].isdigit():
@@ -229,7 +336,12 @@ def _chosen_part(d: Derivation, art: str) -> int | None:
     return max(parts, key=lambda p: (*_seriousness(art, p), p or 0))
 
 
-def _items(d: Derivation, art: str, part: int | None) -> list[tuple[int, int]]:
+def _items(d: Derivation, art: str, part: int | None = None) -> list[tuple[int, int]]:
+    """(part, item) pairs established for the article (of every part)."""
+    return _cached(d, ("items", art), lambda: _items1(d, art))
+
+
+def _items1(d: Derivation, art: str) -> list[tuple[int, int]]:
     out = []
     for a in d.of_article(art):
         bits = a.split(".")
@@ -238,14 +350,18 @@ def _items(d: Derivation, art: str, part: int | None) -> list[tuple[int, int]]:
     return sorted(out)
 
 
-def _elements(d: Derivation, art: str, unit: Unit, fp: FactPattern) -> tuple[list[Element], set[str]]:
+def _elements(d: Derivation, art: str, people: tuple[bool, bool]) -> tuple[list[Element], set[str]]:
+    """The article's elements as a template: facts name the stated atoms (`_MARK` + atom) and
+    the capacity element only its status (whether there is an offender and whether their age
+    is stated decide it; `_instantiate` writes the offender in)."""
     logic = article_logic()[art]
-    cat = catalogue()[art]
     out: list[Element] = []
     used: set[str] = set()
     for name, meta in (logic.get("elements") or {}).items():
         if name == "capacity":
-            out.append(_capacity_element(d, art, unit, meta, cat))
+            has_offender, age_known = people
+            status = "met" if f"{art}.capacity.met" in d.atoms else "not_met"
+            out.append(Element(element=name, status=status if has_offender and age_known else "unknown", facts=[], reason="", source=meta["source"]))
             continue
         status, atom = "unknown", None
         for st in ("met", "not_required", "not_met"):
@@ -320,16 +436,16 @@ def _field_for(element: str) -> str:
     return {"act": "acts", "means": "means", "purpose": "purposes", "age": "victims"}.get(element, "circumstances")
 
 
-def _capacity_element(d: Derivation, art: str, unit: Unit, meta: dict, cat: Article) -> Element:
+def _capacity_element(d: Derivation, art: str, unit: Unit, template: Element) -> Element:
     o = unit.offender
-    cap = cat.capacity_age
+    cap = catalogue()[art].capacity_age
     if o is None:
         return Element(
             element="capacity",
             status="unknown",
             facts=["offenders"],
             reason=tr("engine.capacity.none", art=art, cap=cap),
-            source=meta["source"],
+            source=template.source,
         )
     path = f"offenders[{o.id}].age"
     if o.age is None:
@@ -338,7 +454,7 @@ def _capacity_element(d: Derivation, art: str, unit: Unit, meta: dict, cat: Arti
             status="unknown",
             facts=[path],
             reason=tr("engine.capacity.unknown", who=o.id, art=art, cap=cap),
-            source=meta["source"],
+            source=template.source,
         )
     met = f"{art}.capacity.met" in d.atoms
     return Element(
@@ -346,23 +462,47 @@ def _capacity_element(d: Derivation, art: str, unit: Unit, meta: dict, cat: Arti
         status="met" if met else "not_met",
         facts=[path],
         reason=tr("engine.capacity.known", who=o.id, age=o.age, art=art, cap=cap),
-        source=meta["source"],
+        source=template.source,
     )
 
 
 def _role_rules(d: Derivation, art: str, kind: str) -> list[tuple[str, Rule]]:
     """Role atoms `art.<kind>.<by>` established in this unit, with the rule that did it."""
+    return _cached(d, ("roles", art, kind), lambda: _role_rules1(d.core, art, kind))
+
+
+def _role_rules1(core: _Core, art: str, kind: str) -> list[tuple[str, Rule]]:
     out = []
-    for a in d.of_article(art):
+    for a in core.of_article(art):
         bits = a.split(".", 2)
         if len(bits) == 3 and bits[1] == kind:
-            s = d.support(a)
-            if s.rule:
-                out.append((bits[2], s.rule))
+            rule = core.support(a)[2]
+            if rule:
+                out.append((bits[2], rule))
     return out
 
 
-def _unit_findings(unit: Unit, d: Derivation, fp: FactPattern) -> list[Finding]:
+_MARK = "\0"  # in a template's facts: "\0<atom>" stands for the input paths of a stated atom
+
+
+def _unit_findings(unit: Unit, d: Derivation, full: bool = True) -> list[Finding]:
+    """The unit's findings; `full=False` decides articles, parts and roles only (no elements,
+    no prose), which is all the age-band comparison needs.
+
+    Everything but the people is decided by the unit's atom set, so the findings are built once
+    per atom set (and language, and whether the offender and their age are known) as templates,
+    and each unit fills in its own offender, victims and fact paths."""
+    o = unit.offender
+    people = (o is not None, o is not None and o.age is not None)
+    key = ("findings", full, lang(), people)
+    templates = d.core.cache.get(key)
+    if templates is None:
+        marks = {a: [_MARK + a] for a in d.core.base}
+        templates = d.core.cache[key] = _templates(Derivation(d.core, marks), full, people)
+    return [_instantiate(t, unit, d) for t in templates]
+
+
+def _templates(d: Derivation, full: bool, people: tuple[bool, bool]) -> list[Finding]:
     made: dict[str, int | None] = {}
     logic = article_logic()
     for art in logic:
@@ -371,7 +511,7 @@ def _unit_findings(unit: Unit, d: Derivation, fp: FactPattern) -> list[Finding]:
     traf = "167" if "167.made" in d.atoms and "167.alternative" not in d.atoms else "166"
     out = []
     for art, part in made.items():
-        elements, used = _elements(d, art, unit, fp)
+        elements, used = _elements(d, art, people) if full else ([], set())
         core = d.support(f"{art}.core.{part or 0}")
         rd = set(core.readings) | used
         items = [i for p, i in _items(d, art, part) if p == part]
@@ -380,12 +520,12 @@ def _unit_findings(unit: Unit, d: Derivation, fp: FactPattern) -> list[Finding]:
             part=part,
             items=items,
             role=None,
-            reason=_made_out(art, part, items, elements),
-            offenders=[unit.offender.id] if unit.offender else [],
-            victims=[v.id for v in unit.victims],
+            reason=_made_out(art, part, items, elements) if full else "",
+            offenders=[],
+            victims=[],
             readings=rd,
             elements=elements,
-            unit=unit,
+            unit=None,  # type: ignore[arg-type]
         )
         _assign_role(f, d, made, traf)
         out.append(f)
@@ -397,15 +537,49 @@ def _unit_findings(unit: Unit, d: Derivation, fp: FactPattern) -> list[Finding]:
     return out
 
 
+def _instantiate(t: Finding, unit: Unit, d: Derivation) -> Finding:
+    """A template finding for one unit: its offender, victims and fact paths."""
+    o = unit.offender
+    elements = []
+    for e in t.elements:
+        if e.element == "capacity":
+            elements.append(_capacity_element(d, t.article, unit, e))
+            continue
+        facts: list[str] = []
+        for x in e.facts:
+            facts += [p for p in (unit.paths.get(x[1:], ()) if x.startswith(_MARK) else (x,)) if p not in facts]
+        if not facts and not e.element.startswith("part "):
+            facts = [_field_for(e.element)]
+        elements.append(Element.model_construct(**{**e.__dict__, "facts": facts}))  # validated in the template
+    return Finding(
+        article=t.article,
+        part=t.part,
+        items=list(t.items),
+        role=t.role,
+        reason=_capacity_reason(t.article, o) if t.capacity_excluded else t.reason,
+        offenders=[o.id] if o else [],
+        victims=[v.id for v in unit.victims],
+        readings=set(t.readings),
+        elements=elements,
+        unit=unit,
+        role_rule=t.role_rule,
+        by=t.by,
+        extra_sources=list(t.extra_sources),
+        capacity_excluded=t.capacity_excluded,
+    )
+
+
+def _capacity_reason(art: str, o: Any) -> str:
+    age = o.age if o else None
+    who = o.id if o else tr("engine.the_offender")
+    return tr("engine.role.capacity", who=who, age=age, cap=catalogue()[art].capacity_age, art=art)
+
+
 def _assign_role(f: Finding, d: Derivation, made: dict[str, int | None], traf: str) -> None:
-    art, o = f.article, f.unit.offender
+    art = f.article
     cat = catalogue()
     if f"{art}.capacity.met" not in d.atoms:
-        f.role = "excluded"
-        age = o.age if o else None
-        f.reason = tr(
-            "engine.role.capacity", who=o.id if o else tr("engine.the_offender"), age=age, cap=cat[art].capacity_age, art=art
-        )
+        f.role, f.capacity_excluded = "excluded", True  # the reason names the offender (`_instantiate`)
         return
     displaced = _role_rules(d, art, "displaced_by")
     if displaced:
@@ -591,42 +765,15 @@ def _to_model(f: Finding, fp: FactPattern) -> Qualification:
 ROLE_ORDER = {"primary": 0, "concurrent": 1, "alternative": 2, "competing": 3, "excluded": 4}
 
 
-def _qualify(fp: FactPattern, backend: str | None) -> tuple[list[Finding], list[tuple[Unit, Derivation]]]:
-    units = build_units(fp)
-    prog = programs()["qualification"]
-    fired = _run("qualification", [u.atoms for u in units], backend)
-    derived = [(u, Derivation(prog, u.atoms, u.paths, f)) for u, f in zip(units, fired, strict=True)]
+def _qualify(fp: FactPattern, units: list[Unit], backend: str | None, full: bool = True) -> tuple[list[Finding], list[tuple[Unit, Derivation]]]:
+    derived = list(zip(units, _derive("qualification", units, backend), strict=True))
     findings: list[Finding] = []
     for u, d in derived:
-        findings += _unit_findings(u, d, fp)
+        findings += _unit_findings(u, d, full)
     findings = _merge(findings)
     _rank(findings)
     findings.sort(key=lambda f: (ROLE_ORDER[f.role or "primary"], -_seriousness(f.article, f.part)[0], f.article))
     return findings, derived
-
-
-def classify(facts: FactPattern | dict[str, Any], backend: str | None = None, lang: str | None = None) -> Findings:
-    """Classify one fact pattern. Takes a dict (FACTS.md v1) or a `FactPattern`; returns `Findings`.
-
-    `lang` ("en" or "ru"; default: `THB_LANG`, else English) sets the language of the prose
-    fields; keys and enumeration values stay English."""
-    from . import i18n
-    from .consequences import assemble
-
-    fp = facts if isinstance(facts, FactPattern) else FactPattern.model_validate(facts)
-    with i18n.use(lang):
-        findings, derived = _qualify(fp, backend)
-        quals = [_to_model(f, fp) for f in findings]
-        extra_missing: list[MissingFact] = []
-        extra_warnings: list[str] = []
-        _age_branches(fp, backend, quals, extra_missing, extra_warnings)
-        out = assemble(fp, quals, derived, backend, extra_missing, extra_warnings)
-        return i18n.localise_citations(out)
-
-
-def _summary(quals: list[Qualification]) -> str:
-    prim = next((q for q in quals if q.role == "primary"), None)
-    return _label(prim.article, prim.part) if prim else tr("engine.none")
 
 
 # A victim's age not stated: the child branch is analysed in each band where the law differs
@@ -634,26 +781,121 @@ def _summary(quals: list[Qualification]) -> str:
 AGE_BANDS = (("engine.age.band.u14", 10), ("engine.age.band.14_15", 15), ("engine.age.band.16_17", 17))
 
 
-def _age_branches(
-    fp: FactPattern, backend: str | None, quals: list[Qualification], missing: list[MissingFact], warnings: list[str]
-) -> None:
+@dataclass
+class _Plan:
+    """One case ready for the engine: its analysis units, and for a victim whose age is not
+    stated, the same case with that victim in each child age band."""
+
+    fp: FactPattern
+    units: list[Unit]
+    bands: list[tuple[str, FactPattern, list[Unit]]]
+
+    @classmethod
+    def of(cls, fp: FactPattern) -> _Plan:
+        ids = {v.id for v in fp.victims if fp.victim_age(v) is None}
+        bands = []
+        for band, age in AGE_BANDS if ids else ():
+            alt = fp.model_copy(update={"victims": [v.model_copy(update={"age": age}) if v.id in ids else v for v in fp.victims]})
+            bands.append((band, alt, build_units(alt)))
+        return cls(fp, build_units(fp), bands)
+
+    def atoms(self) -> list[set[str]]:
+        return [u.atoms for u in self.units] + [u.atoms for _, _, us in self.bands for u in us]
+
+
+def classify(facts: FactPattern | dict[str, Any], backend: str | None = None, lang: str | None = None) -> Findings:
+    """Classify one fact pattern. Takes a dict (FACTS.md v1) or a `FactPattern`; returns `Findings`.
+
+    `lang` ("en" or "ru"; default: `THB_LANG`, else English) sets the language of the prose
+    fields; keys and enumeration values stay English."""
+    return classify_many([facts], backend, lang)[0]  # type: ignore[return-value]
+
+
+def classify_many(
+    patterns: list[FactPattern | dict[str, Any]],
+    backend: str | None = None,
+    lang: str | None = None,
+    return_exceptions: bool = False,
+) -> list[Findings | Exception]:
+    """Classify a batch of fact patterns: the same findings as `classify` on each, but the
+    rules run over the whole batch's analysis units at once (an audit's chunk of records).
+
+    With `return_exceptions`, a pattern that fails (invalid, or an engine error) gives its
+    exception in its place and the others are still classified; otherwise the first raises."""
+    from . import i18n
+
+    plans: list[_Plan | Exception] = []
+    for facts in patterns:
+        try:
+            plans.append(_Plan.of(facts if isinstance(facts, FactPattern) else FactPattern.model_validate(facts)))
+        except Exception as e:
+            if not return_exceptions:
+                raise
+            plans.append(e)
+    out: list[Findings | Exception] = []
+    try:
+        try:
+            _prefetch("qualification", [a for p in plans if isinstance(p, _Plan) for a in p.atoms()], backend)
+        except Exception:
+            if not return_exceptions:
+                raise
+            # each case is then run on its own, so the error lands on the case that causes it
+        with i18n.use(lang):
+            for p in plans:
+                if isinstance(p, Exception):
+                    out.append(p)
+                    continue
+                try:
+                    out.append(_classify(p, backend))
+                except Exception as e:
+                    if not return_exceptions:
+                        raise
+                    out.append(e)
+    finally:
+        _ahead().clear()
+    return out
+
+
+def _classify(plan: _Plan, backend: str | None) -> Findings:
+    from . import i18n
+    from .consequences import assemble
+
+    fp = plan.fp
+    findings, derived = _qualify(fp, plan.units, backend)
+    quals = [_to_model(f, fp) for f in findings]
+    extra_missing: list[MissingFact] = []
+    extra_warnings: list[str] = []
+    _age_branches(plan, backend, findings, extra_missing, extra_warnings)
+    out = assemble(fp, quals, derived, backend, extra_missing, extra_warnings)
+    return i18n.localise_citations(out)
+
+
+def _summary(findings: list[Finding]) -> str:
+    prim = next((f for f in findings if (f.role or "primary") == "primary"), None)
+    return _label(prim.article, prim.part) if prim else tr("engine.none")
+
+
+def _age_branches(plan: _Plan, backend: str | None, findings: list[Finding], missing: list[MissingFact], warnings: list[str]) -> None:
     """Report what would change if a victim whose age is not stated was a child."""
-    unknown = [v for v in fp.victims if fp.victim_age(v) is None]
-    if not unknown:
+    if not plan.bands:
         return
+    fp = plan.fp
+    unknown = [v for v in fp.victims if fp.victim_age(v) is None]
     ids = {v.id for v in unknown}
-    main = {(q.article, q.part, q.role) for q in quals}
+
+    def shape(fs: list[Finding]) -> set[tuple]:
+        return {(f.article, f.part, f.role or "primary") for f in fs}
+
+    main = shape(findings)
     diffs = []
-    for band, age in AGE_BANDS:
-        alt_fp = fp.model_copy(update={"victims": [v.model_copy(update={"age": age}) if v.id in ids else v for v in fp.victims]})
-        alt, _ = _qualify(alt_fp, backend)
-        alt_q = [_to_model(f, alt_fp) for f in alt]
-        if {(q.article, q.part, q.role) for q in alt_q} != main:
-            diffs.append(f"{tr(band)}: {_summary(alt_q)}")
+    for band, alt_fp, units in plan.bands:
+        alt, _ = _qualify(alt_fp, units, backend, full=False)
+        if shape(alt) != main:
+            diffs.append(f"{tr(band)}: {_summary(alt)}")
     if not diffs:
         return
     names = ", ".join(sorted(ids))
-    warnings.append(tr("engine.age.warning", names=names, primary=_summary(quals), diffs="; ".join(diffs)))
+    warnings.append(tr("engine.age.warning", names=names, primary=_summary(findings), diffs="; ".join(diffs)))
     for v in unknown:
         missing.append(
             MissingFact(
@@ -668,4 +910,4 @@ def rule_count() -> dict[str, int]:
     return {name: len(p.rules) for name, p in programs().items()}
 
 
-__all__ = ["classify", "rule_count", "says"]
+__all__ = ["classify", "classify_many", "rule_count", "says"]

@@ -21,6 +21,10 @@ runs its own small dispatch loop instead of `durable.engine.Host`. How each trap
   uninitialised reads in `deleteStateNode`, and about one process in five aborted with
   `munmap_chunk(): invalid pointer`. Every ruleset therefore has a sentinel rule matching
   every fact, so an action always runs and completes before `delete_state`.
+- **Duplicate detection compares 32-bit hashes only** (a spurious `MessageObservedException`
+  once a session holds tens of thousands of facts): a session holds at most `SESSION_UNITS`
+  facts, and the sentinel's frames prove that every fact was taken in; a fact that was not is
+  run again in a session of its own, and if it still is not, the run fails loudly.
 - **Exceptions inside actions are swallowed** by durable's Python action runner. Our loop runs
   the bookkeeping itself; on any error it abandons the action, deletes the session and raises.
 - **"No rule matched" raises `MessageNotHandledException`.** The sentinel makes every fact
@@ -48,12 +52,33 @@ _GENERATIONS = itertools.count(1)
 _SIDS = itertools.count(1)
 # Result codes of assertFacts that still return a state (rules.h): OK, not handled, observed, deferred.
 _ACCEPTED = {0, 1, 2, 3}
-# An action message names its rule and carries the fact; our facts start with sid, id, t, u.
-_MESSAGE = re.compile(r'^\{"(\w+)":\{"m":\{"sid": "[^"]*", "id": "[^"]*", "t": "unit", "u": (\d+)[,}]')
+# Units asserted in one session: many at once amortise the engine's per-call cost (an audit
+# chunk runs as a few sessions per stratum), few enough that a 32-bit hash collision between
+# fact ids stays improbable — and detected by the sentinel when it happens.
+SESSION_UNITS = 256
+# Every rule is `cap`ped: one action carries all the facts the rule matched in the session,
+# instead of one action per fact (durable-rules "action windows").
+_CAP = 4096
+# An action message names its rule and carries the matched facts, each one frame:
+# {"r12":[{"m":{"sid": "s1", "id": "s1-0", "t": "unit", "u": 0, "p3": true}}, …]} (or one frame unbracketed).
+_KEY = re.compile(r'^\{"(\w+)":')
+_FRAME = re.compile(r'\{"m":\{"sid": "[^"]*", "id": "[^"]*", "t": "unit", "u": (\d+)[,}]')
 
 
 class EngineError(RuntimeError):
     """durable-rules failed; the message says how."""
+
+
+def _frames(message: str) -> tuple[str, list[int]]:
+    """The rule key and the unit numbers of one action message."""
+    m = _KEY.match(message)
+    units = [int(u) for u in _FRAME.findall(message)]
+    if m and len(units) == message.count('{"m":'):
+        return m[1], units
+    (key, frames), *rest = json.loads(message).items()  # anything unexpected: the slow, sure way
+    if rest:
+        raise EngineError(f"durable-rules action names {len(rest) + 1} rules")
+    return key, [int(f["m"]["u"]) for f in (frames if isinstance(frames, list) else [frames])]
 
 
 class _Host:
@@ -66,7 +91,7 @@ class _Host:
         self.generation = next(_GENERATIONS)
         self.props: dict[str, dict[str, str]] = {}
         self.handles: dict[tuple[str, int], int] = {}
-        self.rule_ids: dict[tuple[str, int], dict[str, str]] = {}
+        self.index: dict[tuple[str, int], dict[str, int]] = {}
         for pname, prog in programs.items():
             atoms = sorted({a for r in prog.rules.values() for a in r.reads})
             props = {a: f"p{i}" for i, a in enumerate(atoms)}
@@ -74,13 +99,13 @@ class _Host:
             for i, stratum in enumerate(prog.strata):
                 names = {f"r{j}": r.id for j, r in enumerate(stratum)}
                 definition = {
-                    key: {"all": [{"m": {"$and": [{"t": "unit"}, self._cond(prog.rules[rid].when, props)]}}]}
+                    key: {"all": [{"m": {"$and": [{"t": "unit"}, self._cond(prog.rules[rid].when, props)]}}], "cap": _CAP}
                     for key, rid in names.items()
                 }
-                definition["sentinel"] = {"all": [{"m": {"t": "unit"}}]}
+                definition["sentinel"] = {"all": [{"m": {"t": "unit"}}], "cap": _CAP}
                 name = f"thb_{pname}_{i}_g{self.generation}"
                 self.handles[(pname, i)] = core.create_ruleset(name, json.dumps(definition))
-                self.rule_ids[(pname, i)] = names
+                self.index[(pname, i)] = {key: j for j, key in enumerate(names)}
 
     @staticmethod
     def _cond(c, props: dict[str, str]) -> dict:
@@ -92,9 +117,11 @@ class _Host:
         key = "$and" if op == "all" else "$or"
         return {key: [_Host._cond(s, props) for s in arg]}
 
-    def _stratum(self, handle: int, names: dict[str, str], facts: list[dict], sid: str) -> list[tuple[int, str]]:
+    def _session(self, handle: int, index: dict[str, int], facts: list[dict], sid: str, hits: dict[int, list[int]]) -> set[int]:
+        """Assert one session's facts and run its actions: add to `hits` the units each rule
+        of the stratum (by index) fired on; return the units the sentinel saw (every fact taken in)."""
         core = self.core
-        fired: list[tuple[int, str]] = []
+        seen: set[int] = set()
         state = None
         try:
             code, state = core.assert_facts(handle, json.dumps(facts))
@@ -104,11 +131,11 @@ class _Host:
             message = message[1] if message else None
             while message is not None:
                 try:
-                    m = _MESSAGE.match(message)  # {"r12":{"m":{"sid": …, "id": …, "t": "unit", "u": 3, …}}}
-                    pairs = [(m[1], int(m[2]))] if m else [(k, int(b["m"]["u"])) for k, b in json.loads(message).items()]
-                    for key, unit in pairs:
-                        if key != "sentinel":
-                            fired.append((unit, names[key]))
+                    key, units = _frames(message)
+                    if key == "sentinel":
+                        seen.update(units)
+                    else:
+                        hits.setdefault(index[key], []).extend(units)
                 except Exception:
                     core.abandon_action(handle, state)
                     raise
@@ -119,7 +146,23 @@ class _Host:
         finally:
             if state is not None:
                 core.delete_state(handle, sid)
-        return fired
+        return seen
+
+    def _stratum(self, key: tuple[str, int], facts: list[dict]) -> dict[int, list[int]]:
+        """Run one stratum over facts (numbered by `u`), a session per `SESSION_UNITS`: for each
+        rule that fired (by its index in the stratum), the units it fired on."""
+        handle, index = self.handles[key], self.index[key]
+        hits: dict[int, list[int]] = {}
+        for start in range(0, len(facts), SESSION_UNITS):
+            batch = facts[start : start + SESSION_UNITS]
+            sid = f"s{next(_SIDS)}"
+            seen = self._session(handle, index, [{"sid": sid, "id": f"{sid}-{x['u']}", **x} for x in batch], sid, hits)
+            for x in batch:
+                if x["u"] not in seen:  # dropped as a duplicate (hash collision): run it alone
+                    sid = f"s{next(_SIDS)}"
+                    if x["u"] not in self._session(handle, index, [{"sid": sid, "id": f"{sid}-{x['u']}", **x}], sid, hits):
+                        raise EngineError(f"durable-rules did not take in fact {x['u']} of stratum {key}")
+        return hits
 
     def run(self, pname: str, prog: Program, units: Sequence[set[str]]) -> list[list[str]]:
         atoms = [set(u) for u in units]
@@ -129,15 +172,18 @@ class _Host:
             if not stratum or not units:
                 continue
             reads = prog.stratum_reads(i)
-            sid = f"s{next(_SIDS)}"
             facts = []
             for k, a in enumerate(atoms):
-                fact = {"sid": sid, "id": f"{sid}-{k}", "t": "unit", "u": k}
+                fact: dict = {"t": "unit", "u": k}
                 fact.update({props[x]: True for x in sorted(a & reads)})
                 facts.append(fact)
-            for k, rid in self._stratum(self.handles[(pname, i)], self.rule_ids[(pname, i)], facts, sid):
-                fired[k].append(rid)
-                atoms[k].update(prog.rules[rid].then)
+            # rule by rule in the stratum's order, so each unit's firings come in the order the
+            # oracle fires them, whatever the order of durable-rules' agenda
+            for j, on in sorted(self._stratum((pname, i), facts).items()):
+                rule = stratum[j]
+                for k in on:
+                    fired[k].append(rule.id)
+                    atoms[k].update(rule.then)
         return fired
 
 

@@ -23,8 +23,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 LANGS = ("en", "ru")
 _LANG: contextvars.ContextVar[str | None] = contextvars.ContextVar("thb_lang", default=None)
 LOCALES = Path(__file__).resolve().parent / "locales"
@@ -70,9 +68,11 @@ def use(value: str | None) -> Iterator[None]:
 @functools.cache
 def messages(language: str) -> dict[str, str]:
     """All program messages of one language: every `classifier/locales/*.<language>.yaml` merged."""
+    from .ruledata import load_yaml
+
     out: dict[str, str] = {}
     for f in sorted(LOCALES.glob(f"*.{language}.yaml")):
-        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        data = load_yaml(f.read_text(encoding="utf-8")) or {}
         for k, v in data.items():
             if k in out:
                 raise ValueError(f"{f.name}: message {k!r} is defined twice")
@@ -93,12 +93,12 @@ def tr(msg_id: str, /, **params: Any) -> str:
 
 @functools.cache
 def rule_base_ru() -> dict[str, Any]:
-    from .ruledata import rules_dir
+    from .ruledata import load_yaml, rules_dir
 
     path = rules_dir() / "ru.yaml"
     if not path.exists():
         return {}
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return load_yaml(path.read_text(encoding="utf-8")) or {}
 
 
 def law(section: str, key: str, english: str) -> str:

@@ -130,11 +130,25 @@ def test_an_error_in_the_dispatch_loop_is_raised_not_swallowed(monkeypatch):
     prog = programs()["qualification"]
     classify(CASE, backend="durable")  # build the host
     host = facade._HOST
-    stratum0 = next(iter(host.rule_ids))
-    monkeypatch.setitem(host.rule_ids, stratum0, {})  # every fired key is now unknown
+    stratum0 = next(iter(host.index))
+    monkeypatch.setitem(host.index, stratum0, {})  # every fired key is now unknown
     engine._MEMO.clear()
     with pytest.raises(KeyError):
         facade.run("qualification", prog, programs(), [set(engine.build_units(engine.FactPattern(**CASE))[0].atoms)])
     facade.reset()
     engine._MEMO.clear()
     assert classify(CASE, backend="durable").primary.article == "167"
+
+
+def test_the_fast_yaml_loader_reads_every_rule_and_message_file_as_safe_load_does():
+    """The rule base is read with libyaml's loader for speed; it must read the same data."""
+    import yaml
+
+    from classifier.i18n import LOCALES
+    from classifier.ruledata import load_yaml, rules_dir
+
+    files = sorted(rules_dir().rglob("*.yaml")) + sorted(LOCALES.glob("*.yaml"))
+    assert len(files) > 20
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        assert load_yaml(text) == yaml.safe_load(text), f
