@@ -795,7 +795,9 @@ def process_records(fmt: str, name: str, header: list[str] | None, items: list[t
                     line,
                     fp.case_id,
                     "engine_error",
-                    tr("audit.input.engine_error", path=name, line=line, case_id=fp.case_id, error_type=type(e).__name__, error=e),
+                    tr(
+                        "audit.input.engine_error", path=name, line=line, case_id=fp.case_id, error_type=type(e).__name__, error=e
+                    ),
                     raw,
                     keep_text,
                 )

@@ -120,20 +120,36 @@ class _Core:
 
     def __init__(self, prog: Program, base: frozenset[str], fired: tuple[str, ...]):
         atoms = set(base)
-        producers: dict[str, list[Rule]] = {}
         for rid in fired:
-            r = prog.rules[rid]
-            atoms.update(r.then)
-            for a in r.then:
-                producers.setdefault(a, []).append(r)
+            atoms.update(prog.rules[rid].then)
+        self.prog = prog
         self.base = base
         self.fired = fired
         self.atoms = frozenset(atoms)
-        self.sorted_atoms = sorted(atoms)
-        self._producers = producers
+        self._sorted: list[str] | None = None
+        self._producers: dict[str, list[Rule]] | None = None
         self._by_article: dict[str, list[str]] | None = None
         self._best: dict[str, tuple[frozenset[str], tuple[str, ...], Rule | None]] = {}
-        self.cache: dict[tuple, Any] = {}  # per-article lookups (parts, items, role rules)
+        self.cache: dict[tuple, Any] = {}  # the findings templates, and per-article lookups
+
+    @property
+    def producers(self) -> dict[str, list[Rule]]:
+        """For each derived atom, the rules that produced it, in firing order."""
+        if self._producers is None:
+            producers: dict[str, list[Rule]] = {}
+            for rid in self.fired:
+                r = self.prog.rules[rid]
+                for a in r.then:
+                    producers.setdefault(a, []).append(r)
+            self._producers = producers
+        return self._producers
+
+    def compact(self) -> None:
+        """Drop what only building the templates needed (a cached core keeps its templates and
+        atoms; the rest is rebuilt if ever asked for again)."""
+        self._producers = self._by_article = None
+        self._best = {}
+        self.cache = {k: v for k, v in self.cache.items() if k[0] == "findings"}
 
     def cond_support(self, c: Cond) -> tuple[frozenset[str], tuple[str, ...]]:
         op, arg = c
@@ -162,10 +178,10 @@ class _Core:
             return s
         if atom in self.base:  # stated directly: no reading needed
             s = (frozenset(), (atom,), None)
-        elif atom not in self._producers:
+        elif atom not in self.producers:
             s = (frozenset(), (), None)
         else:
-            for r in self._producers[atom]:  # in firing order: the first with the fewest readings wins
+            for r in self.producers[atom]:  # in firing order: the first with the fewest readings wins
                 rd, bs = self.cond_support(r.when)
                 cand = (frozenset(r.readings) | rd, bs, r)
                 if s is None or len(cand[0]) < len(s[0]):
@@ -173,14 +189,31 @@ class _Core:
         self._best[atom] = s
         return s
 
+    @property
+    def sorted_atoms(self) -> list[str]:
+        if self._sorted is None:
+            self._sorted = sorted(self.atoms)
+        return self._sorted
+
     def of_article(self, art: str) -> list[str]:
         """The atoms `art.…` established, sorted."""
         if self._by_article is None:
             idx: dict[str, list[str]] = {}
             for a in self.sorted_atoms:
-                idx.setdefault(a.split(".", 1)[0], []).append(a)
+                idx.setdefault(_bits(a)[0], []).append(a)
             self._by_article = idx
         return self._by_article.get(art, [])
+
+
+_BITS: dict[str, tuple[str, ...]] = {}
+
+
+def _bits(atom: str) -> tuple[str, ...]:
+    """An atom's dot-separated parts (the vocabulary of atoms is finite: each is split once)."""
+    b = _BITS.get(atom)
+    if b is None:
+        b = _BITS[atom] = tuple(atom.split("."))
+    return b
 
 
 class Derivation:
@@ -344,7 +377,7 @@ def _items(d: Derivation, art: str, part: int | None = None) -> list[tuple[int, 
 def _items1(d: Derivation, art: str) -> list[tuple[int, int]]:
     out = []
     for a in d.of_article(art):
-        bits = a.split(".")
+        bits = _bits(a)
         if len(bits) == 4 and bits[1] == "item":
             out.append((int(bits[2]), int(bits[3])))
     return sorted(out)
@@ -361,7 +394,15 @@ def _elements(d: Derivation, art: str, people: tuple[bool, bool]) -> tuple[list[
         if name == "capacity":
             has_offender, age_known = people
             status = "met" if f"{art}.capacity.met" in d.atoms else "not_met"
-            out.append(Element(element=name, status=status if has_offender and age_known else "unknown", facts=[], reason="", source=meta["source"]))
+            out.append(
+                Element(
+                    element=name,
+                    status=status if has_offender and age_known else "unknown",
+                    facts=[],
+                    reason="",
+                    source=meta["source"],
+                )
+            )
             continue
         status, atom = "unknown", None
         for st in ("met", "not_required", "not_met"):
@@ -474,11 +515,11 @@ def _role_rules(d: Derivation, art: str, kind: str) -> list[tuple[str, Rule]]:
 def _role_rules1(core: _Core, art: str, kind: str) -> list[tuple[str, Rule]]:
     out = []
     for a in core.of_article(art):
-        bits = a.split(".", 2)
-        if len(bits) == 3 and bits[1] == kind:
+        bits = _bits(a)
+        if len(bits) >= 3 and bits[1] == kind:
             rule = core.support(a)[2]
             if rule:
-                out.append((bits[2], rule))
+                out.append((".".join(bits[2:]), rule))
     return out
 
 
@@ -498,7 +539,9 @@ def _unit_findings(unit: Unit, d: Derivation, full: bool = True) -> list[Finding
     templates = d.core.cache.get(key)
     if templates is None:
         marks = {a: [_MARK + a] for a in d.core.base}
-        templates = d.core.cache[key] = _templates(Derivation(d.core, marks), full, people)
+        templates = _templates(Derivation(d.core, marks), full, people)
+        d.core.compact()
+        d.core.cache[key] = templates
     return [_instantiate(t, unit, d) for t in templates]
 
 
@@ -550,7 +593,7 @@ def _instantiate(t: Finding, unit: Unit, d: Derivation) -> Finding:
             facts += [p for p in (unit.paths.get(x[1:], ()) if x.startswith(_MARK) else (x,)) if p not in facts]
         if not facts and not e.element.startswith("part "):
             facts = [_field_for(e.element)]
-        elements.append(Element.model_construct(**{**e.__dict__, "facts": facts}))  # validated in the template
+        elements.append(e.model_copy(update={"facts": facts}))  # the template's element, validated
     return Finding(
         article=t.article,
         part=t.part,
@@ -765,7 +808,9 @@ def _to_model(f: Finding, fp: FactPattern) -> Qualification:
 ROLE_ORDER = {"primary": 0, "concurrent": 1, "alternative": 2, "competing": 3, "excluded": 4}
 
 
-def _qualify(fp: FactPattern, units: list[Unit], backend: str | None, full: bool = True) -> tuple[list[Finding], list[tuple[Unit, Derivation]]]:
+def _qualify(
+    fp: FactPattern, units: list[Unit], backend: str | None, full: bool = True
+) -> tuple[list[Finding], list[tuple[Unit, Derivation]]]:
     derived = list(zip(units, _derive("qualification", units, backend), strict=True))
     findings: list[Finding] = []
     for u, d in derived:
@@ -875,7 +920,9 @@ def _summary(findings: list[Finding]) -> str:
     return _label(prim.article, prim.part) if prim else tr("engine.none")
 
 
-def _age_branches(plan: _Plan, backend: str | None, findings: list[Finding], missing: list[MissingFact], warnings: list[str]) -> None:
+def _age_branches(
+    plan: _Plan, backend: str | None, findings: list[Finding], missing: list[MissingFact], warnings: list[str]
+) -> None:
     """Report what would change if a victim whose age is not stated was a child."""
     if not plan.bands:
         return

@@ -69,6 +69,11 @@ class EngineError(RuntimeError):
     """durable-rules failed; the message says how."""
 
 
+def _fact_id(sid: str, unit: int) -> str:
+    """A fact's identity in its session (durable-rules drops a fact whose id it has seen)."""
+    return f"{sid}-{unit}"
+
+
 def _frames(message: str) -> tuple[str, list[int]]:
     """The rule key and the unit numbers of one action message."""
     m = _KEY.match(message)
@@ -156,11 +161,11 @@ class _Host:
         for start in range(0, len(facts), SESSION_UNITS):
             batch = facts[start : start + SESSION_UNITS]
             sid = f"s{next(_SIDS)}"
-            seen = self._session(handle, index, [{"sid": sid, "id": f"{sid}-{x['u']}", **x} for x in batch], sid, hits)
+            seen = self._session(handle, index, [{"sid": sid, "id": _fact_id(sid, x["u"]), **x} for x in batch], sid, hits)
             for x in batch:
                 if x["u"] not in seen:  # dropped as a duplicate (hash collision): run it alone
                     sid = f"s{next(_SIDS)}"
-                    if x["u"] not in self._session(handle, index, [{"sid": sid, "id": f"{sid}-{x['u']}", **x}], sid, hits):
+                    if x["u"] not in self._session(handle, index, [{"sid": sid, "id": _fact_id(sid, x["u"]), **x}], sid, hits):
                         raise EngineError(f"durable-rules did not take in fact {x['u']} of stratum {key}")
         return hits
 
@@ -181,7 +186,7 @@ class _Host:
             # oracle fires them, whatever the order of durable-rules' agenda
             for j, on in sorted(self._stratum((pname, i), facts).items()):
                 rule = stratum[j]
-                for k in on:
+                for k in dict.fromkeys(on):  # a rule whose `any` holds twice matches twice: it fired once
                     fired[k].append(rule.id)
                     atoms[k].update(rule.then)
         return fired

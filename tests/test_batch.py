@@ -1,0 +1,98 @@
+"""Batch classification (`classify_many`, the audit's path) gives exactly what classifying each
+case alone with every cache off gives — whatever the batch, the caches and the sessions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import fact_patterns
+
+from classifier import engine, facade, oracle
+from classifier.compiler import programs
+from classifier.engine import classify, classify_many
+from classifier.models import FactPattern
+from classifier.units import build_units
+
+CASES = sorted((Path(__file__).resolve().parents[1] / "cases").glob("*.yaml"))
+
+
+def cold(facts, **kw):
+    """One case alone, every cache off: no rule-result memo, no shared cores or templates."""
+    old = engine.MEMO_SIZE
+    engine.MEMO_SIZE = 0
+    engine._MEMO.clear()
+    engine._CORES.clear()
+    try:
+        return classify(facts, **kw)
+    finally:
+        engine.MEMO_SIZE = old
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(fact_patterns(), min_size=1, max_size=6), st.sampled_from(["en", "ru"]))
+def test_a_batch_gives_what_each_case_alone_gives(batch, lang):
+    expected = [cold(f, lang=lang) for f in batch]
+    assert classify_many(batch, lang=lang) == expected  # warm caches, one engine run
+    assert classify_many(batch, lang=lang) == expected  # every core and template reused
+
+
+def library() -> list[FactPattern]:
+    return [FactPattern.model_validate(yaml.safe_load(p.read_text(encoding="utf-8"))["facts"]) for p in CASES]
+
+
+def test_the_case_library_in_one_batch_gives_each_case_s_findings():
+    cases = library()
+    assert classify_many(cases * 2) == [cold(c) for c in cases] * 2
+
+
+def test_a_failing_case_does_not_take_the_batch_down():
+    good = library()[:2]
+    out = classify_many([good[0], {"case_id": "BAD", "acts": ["no_such_act"]}, good[1]], return_exceptions=True)
+    assert out[0] == cold(good[0]) and out[2] == cold(good[1])
+    assert isinstance(out[1], ValueError) and "no_such_act" in str(out[1])
+    with pytest.raises(ValueError):
+        classify_many([good[0], {"case_id": "BAD", "acts": ["no_such_act"]}])
+
+
+def units_of(cases: list[FactPattern]) -> list[set[str]]:
+    return [set(u.atoms) for c in cases for u in build_units(c)]
+
+
+def test_sessions_larger_than_one_batch_split_and_agree_with_the_oracle():
+    """More units than one session holds: the façade splits them and loses none."""
+    progs = programs()
+    units = units_of(library()) * 12
+    assert len(units) > 2 * facade.SESSION_UNITS
+    assert facade.run("qualification", progs["qualification"], progs, units) == oracle.run(
+        "qualification", progs["qualification"], progs, units
+    )
+
+
+def test_a_fact_dropped_as_a_duplicate_is_run_again_alone(monkeypatch):
+    """durable-rules drops a fact whose id hashes like one it has seen (32-bit hashes): the
+    sentinel shows which were not taken in, and they are run again in a session of their own."""
+    progs = programs()
+    units = units_of(library())
+    monkeypatch.setattr(facade, "_fact_id", lambda sid, u: f"{sid}-{u // 2}")  # every pair collides
+    assert facade.run("qualification", progs["qualification"], progs, units) == oracle.run(
+        "qualification", progs["qualification"], progs, units
+    )
+
+
+def test_a_fact_never_taken_in_fails_loudly(monkeypatch):
+    progs = programs()
+    units = units_of(library())[:3]
+    facade.run("qualification", progs["qualification"], progs, units)  # the host exists
+    real = facade._Host._session
+
+    def blind(self, handle, index, facts, sid, hits):
+        real(self, handle, index, facts, sid, hits)
+        return set()  # as if the engine had taken in nothing
+
+    monkeypatch.setattr(facade._Host, "_session", blind)
+    with pytest.raises(facade.EngineError, match="did not take in"):
+        facade.run("qualification", progs["qualification"], progs, units)
