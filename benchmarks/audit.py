@@ -247,23 +247,26 @@ def run(cmd: list[str]) -> dict:
 
 
 ENGINE_PROBE = """
-import json, sys, time
-from classifier import classify
+import gc, json, sys, time
+from classifier import audit, classify
+from classifier.engine import classify_many
 from classifier.models import FactPattern
 with open(sys.argv[1], "rb") as f:
     lines = [next(f) for _ in range(int(sys.argv[2]))]
 facts = [FactPattern.model_validate_json(x) for x in lines]
+gc.set_threshold(*audit.GC_THRESHOLDS)  # as in an audit worker
 classify(facts[0])
 t = time.perf_counter()
-for fp in facts:
-    classify(fp)
+for i in range(0, len(facts), 200):  # as a worker does: a chunk of 200 records a batch
+    classify_many(facts[i : i + 200])
 print(len(facts) / (time.perf_counter() - t))
 """
 
 
 def engine_rate(src: Path, n: int) -> float:
-    """The engine alone, in one process, on the first n records (cold caches, as a worker starts):
-    classify() calls per second. Twice this is the ceiling for --jobs 2 on two cores."""
+    """The engine alone, in one process, on the first n records (cold caches, as a worker starts,
+    and chunks of 200 classified as one batch, as a worker does): cases per second. Twice this is
+    the ceiling for --jobs 2 on two cores."""
     out = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "python"), "-c", ENGINE_PROBE, str(src), str(n)], capture_output=True, text=True
     )

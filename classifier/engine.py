@@ -40,7 +40,7 @@ def backend_name() -> str:
 
 
 _MEMO: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
-MEMO_SIZE = int(os.environ.get("THB_MEMO", "4096"))
+MEMO_SIZE = int(os.environ.get("THB_MEMO", "2048"))
 _MEMO_LOCK = threading.Lock()
 # Rule results evaluated ahead for a batch of cases (`_prefetch`), per thread: a batch's units go
 # to the engine together, a few sessions per stratum instead of one per case.
