@@ -593,7 +593,8 @@ def _instantiate(t: Finding, unit: Unit, d: Derivation) -> Finding:
             facts += [p for p in (unit.paths.get(x[1:], ()) if x.startswith(_MARK) else (x,)) if p not in facts]
         if not facts and not e.element.startswith("part "):
             facts = [_field_for(e.element)]
-        elements.append(e.model_copy(update={"facts": facts}))  # the template's element, validated
+        # the template's element, validated; nothing of the template is shared with the output
+        elements.append(e.model_copy(update={"facts": facts, "readings": list(e.readings)}))
     return Finding(
         article=t.article,
         part=t.part,
@@ -869,6 +870,7 @@ def classify_many(
     exception in its place and the others are still classified; otherwise the first raises."""
     from . import i18n
 
+    backend = backend or backend_name()  # once per batch, not per program run
     plans: list[_Plan | Exception] = []
     for facts in patterns:
         try:

@@ -96,3 +96,17 @@ def test_a_fact_never_taken_in_fails_loudly(monkeypatch):
     monkeypatch.setattr(facade._Host, "_session", blind)
     with pytest.raises(facade.EngineError, match="did not take in"):
         facade.run("qualification", progs["qualification"], progs, units)
+
+
+def test_changing_the_findings_returned_does_not_change_the_next_ones():
+    """Templates are shared by every unit with the same atoms: the output must not alias them."""
+    case = library()[0]
+    first = classify_many([case])[0]
+    expected = first.model_copy(deep=True)
+    for q in first.qualifications:
+        q.readings.append("X")
+        q.items.append(99)
+        for e in q.elements:
+            e.facts.append("X")
+            e.readings.append("X")
+    assert classify_many([case])[0] == expected
