@@ -3,11 +3,12 @@
 from classifier import classify
 findings = classify({"case_id": "X", "victims": [...], ...})
 findings.primary, findings.model_dump(mode="json")
+many = classify_many([case1, case2, ...], return_exceptions=True)  # a batch: several times faster
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .engine import classify
+from .engine import classify, classify_many
 from .models import FactPattern, Findings
 
 try:
@@ -15,4 +16,4 @@ try:
 except PackageNotFoundError:  # running from a source tree
     __version__ = "0.0.0+source"
 
-__all__ = ["classify", "FactPattern", "Findings", "__version__"]
+__all__ = ["classify", "classify_many", "FactPattern", "Findings", "__version__"]
