@@ -3,7 +3,7 @@
 from classifier import classify
 findings = classify({"case_id": "X", "victims": [...], ...})
 findings.primary, findings.model_dump(mode="json")
-many = classify_many([case1, case2, ...], return_exceptions=True)  # a batch: several times faster
+many = classify_many([case1, case2, ...], return_exceptions=True)  # a batch, about a third faster
 """
 
 from importlib.metadata import PackageNotFoundError, version
