@@ -1834,7 +1834,9 @@ def _svg_chart(chart: list[dict[str, Any]]) -> str:
         return f"<p>{html.escape(tr('audit.chart.none'))}</p>"
     e = lambda x: html.escape(str(x), quote=True)  # noqa: E731
     peak = max(max(c["charged"], c["engine"]) for c in chart) or 1
-    label_w, bar_w, row_h, bar_h = 90, 520, 34, 12
+    bar_w, row_h, bar_h = 520, 34, 12
+    # labels run to «ст. 122 КоПр 2017 г.»: the bars start after the longest (12 px text, ~7.5 px a character)
+    label_w = max(90, 12 + round(7.5 * max(len(shown(c["article"])) for c in chart)))
     height = 30 + row_h * len(chart)
     width = label_w + bar_w + 70
     names = {"charged": tr("audit.chart.charged"), "engine": tr("audit.chart.engine")}
