@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def rate(cases: list[FactPattern], backend: str, memo: bool, seconds: float) -> float:
-    engine._MEMO.clear()
+    engine.clear_caches()
     engine.MEMO_SIZE = 4096 if memo else 0
     classify(cases[0], backend=backend)
     n, t0 = 0, time.perf_counter()

@@ -97,7 +97,8 @@ def _prefetch(pname: str, units: list[set[str]], backend: str | None) -> None:
     be = backend or backend_name()
     ahead = _ahead()
     with _MEMO_LOCK:
-        todo = list(dict.fromkeys(k for k in ((be, pname, frozenset(u)) for u in units) if k not in ahead and k not in _MEMO))
+        keys = ((be, pname, frozenset(u)) for u in units)
+        todo = list(dict.fromkeys(k for k in keys if k not in ahead and k not in _MEMO and k not in _CORES))
     if todo:
         for k, fr in zip(todo, _evaluate(be, pname, [set(k[2]) for k in todo]), strict=True):
             ahead[k] = tuple(fr)
@@ -245,6 +246,13 @@ class Derivation:
 _CORES: OrderedDict[tuple, _Core] = OrderedDict()
 
 
+def clear_caches() -> None:
+    """Forget every rule result and core: the next classifications reach the rules engine."""
+    with _MEMO_LOCK:
+        _MEMO.clear()
+        _CORES.clear()
+
+
 def _derive(pname: str, units: list[Unit], backend: str | None) -> list[Derivation]:
     """Run a program over the units and wrap each result; cores are shared by units with the
     same atoms and kept in an LRU beside the rule-result memo."""
@@ -259,9 +267,12 @@ def _derive(pname: str, units: list[Unit], backend: str | None) -> list[Derivati
                 _CORES.move_to_end(k)
                 cores[k] = c
     todo = list(dict.fromkeys(k for k in keys if k not in cores))
-    if todo:
-        for k, fr in zip(todo, _run(pname, [set(k[2]) for k in todo], backend), strict=True):
-            cores[k] = _Core(prog, k[2], tuple(fr))
+    if todo:  # a core holds its firings: evaluated ahead for the batch, or now (not kept twice in `_MEMO`)
+        ahead = _ahead()
+        missing = [k for k in todo if k not in ahead]
+        fresh = dict(zip(missing, _evaluate(be, pname, [set(k[2]) for k in missing]), strict=True)) if missing else {}
+        for k in todo:
+            cores[k] = _Core(prog, k[2], tuple(ahead[k] if k in ahead else fresh[k]))
         with _MEMO_LOCK:
             for k in todo:
                 _CORES[k] = cores[k]
@@ -369,7 +380,7 @@ def _chosen_part(d: Derivation, art: str) -> int | None:
     return max(parts, key=lambda p: (*_seriousness(art, p), p or 0))
 
 
-def _items(d: Derivation, art: str, part: int | None = None) -> list[tuple[int, int]]:
+def _items(d: Derivation, art: str) -> list[tuple[int, int]]:
     """(part, item) pairs established for the article (of every part)."""
     return _cached(d, ("items", art), lambda: _items1(d, art))
 
@@ -434,7 +445,7 @@ def _elements(d: Derivation, art: str, people: tuple[bool, bool]) -> tuple[list[
                     source=meta["source"],
                 )
             )
-    for p, i in _items(d, art, None):
+    for p, i in _items(d, art):
         s = d.support(f"{art}.item.{p}.{i}")
         rd = sorted(s.readings)
         text = catalogue()[art].parts.get(p).items.get(i) if catalogue()[art].parts.get(p) else None
@@ -557,7 +568,7 @@ def _templates(d: Derivation, full: bool, people: tuple[bool, bool]) -> list[Fin
         elements, used = _elements(d, art, people) if full else ([], set())
         core = d.support(f"{art}.core.{part or 0}")
         rd = set(core.readings) | used
-        items = [i for p, i in _items(d, art, part) if p == part]
+        items = [i for p, i in _items(d, art) if p == part]
         f = Finding(
             article=art,
             part=part,
@@ -684,7 +695,7 @@ def _check(check: Any, f: Finding, target: str, made: dict[str, int | None], d: 
         want = check["item"]  # like "166(2)5"
         art, rest = want.split("(")
         p, i = rest.split(")")
-        if tpart == int(p) and int(i) in [i2 for p2, i2 in _items(d, art, tpart) if p2 == tpart]:
+        if tpart == int(p) and int(i) in [i2 for p2, i2 in _items(d, art) if p2 == tpart]:
             return True, ""
         return False, tr("engine.check.item", item=i, part=p)
     raise ValueError(f"unknown check {check!r}")

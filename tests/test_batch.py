@@ -24,8 +24,7 @@ def cold(facts, **kw):
     """One case alone, every cache off: no rule-result memo, no shared cores or templates."""
     old = engine.MEMO_SIZE
     engine.MEMO_SIZE = 0
-    engine._MEMO.clear()
-    engine._CORES.clear()
+    engine.clear_caches()
     try:
         return classify(facts, **kw)
     finally:

@@ -83,7 +83,7 @@ def test_sessions_never_accumulate_past_the_1024_table():
     """durable-rules raises MemoryError at the 1,025th live session: each run deletes its own."""
     old = engine.MEMO_SIZE
     engine.MEMO_SIZE = 0  # no memo: every classification reaches the engine
-    engine._MEMO.clear()
+    engine.clear_caches()
     try:
         for i in range(700):  # 700 cases x several strata x 2 programs >> 1,024 sessions
             f = classify({**CASE, "case_id": f"S{i}", "victims": [{"id": "V1", "age": i % 40}]}, backend="durable")
@@ -94,7 +94,7 @@ def test_sessions_never_accumulate_past_the_1024_table():
 
 def test_threads_share_the_engine_safely():
     """The C core is not thread-safe: the façade's lock serialises every call."""
-    engine._MEMO.clear()
+    engine.clear_caches()
     expected = classify(CASE, backend="oracle").model_dump()
     errors: list[BaseException] = []
 
@@ -103,7 +103,7 @@ def test_threads_share_the_engine_safely():
             for _ in range(40):
                 f = classify({**CASE, "case_id": "G"}, backend="durable")
                 assert f.model_dump() == expected
-                engine._MEMO.clear()
+                engine.clear_caches()
         except BaseException as e:  # noqa: BLE001
             errors.append(e)
 
@@ -116,27 +116,27 @@ def test_threads_share_the_engine_safely():
 
 
 def test_a_rebuilt_host_gives_the_same_answers():
-    engine._MEMO.clear()
+    engine.clear_caches()
     before = classify(CASE, backend="durable")
     facade.reset()
-    engine._MEMO.clear()
+    engine.clear_caches()
     assert classify(CASE, backend="durable") == before
 
 
 def test_an_error_in_the_dispatch_loop_is_raised_not_swallowed(monkeypatch):
     """durable-rules' own action runner swallows exceptions; ours must raise them."""
-    engine._MEMO.clear()
+    engine.clear_caches()
     facade.reset()
     prog = programs()["qualification"]
     classify(CASE, backend="durable")  # build the host
     host = facade._HOST
     stratum0 = next(iter(host.index))
     monkeypatch.setitem(host.index, stratum0, {})  # every fired key is now unknown
-    engine._MEMO.clear()
+    engine.clear_caches()
     with pytest.raises(KeyError):
         facade.run("qualification", prog, programs(), [set(engine.build_units(engine.FactPattern(**CASE))[0].atoms)])
     facade.reset()
-    engine._MEMO.clear()
+    engine.clear_caches()
     assert classify(CASE, backend="durable").primary.article == "167"
 
 
