@@ -335,6 +335,15 @@ def default_case_id() -> str:
 Flow = Generator[Question | Notice, Any, None]
 
 
+def _article_and_part(k: str, article_help: str):
+    """Ask a charge's article, then its part (blank: not known); return both answers."""
+    art = yield Question(k + "article", "text", tr("interview.charge.article"), tr(article_help), check=_check_article)
+    part = yield Question(
+        k + "part", "int", tr("interview.charge.part"), tr("interview.charge.part.help"), lo=1, hi=20, blank_is_unknown=True
+    )
+    return art, part
+
+
 def _known(value: Any) -> bool:
     return value is not UNKNOWN
 
@@ -628,18 +637,7 @@ def _record(st: State) -> Flow:
         for n in range(1, MAX_CHARGES + 1):
             k = f"charge.{n}."
             ins = yield _instrument_q(k + "instrument")
-            art = yield Question(
-                k + "article", "text", tr("interview.charge.article"), tr("interview.charge.article.help"), check=_check_article
-            )
-            part = yield Question(
-                k + "part",
-                "int",
-                tr("interview.charge.part"),
-                tr("interview.charge.part.help"),
-                lo=1,
-                hi=20,
-                blank_is_unknown=True,
-            )
+            art, part = yield from _article_and_part(k, "interview.charge.article.help")
             if _known(ins) and _known(art):
                 st.charges.append({"instrument": ins, "article": art, "part": part if _known(part) else None})
             else:
@@ -676,18 +674,7 @@ def _record(st: State) -> Flow:
                         Option("administrative", tr("interview.kind.administrative")),
                     ],
                 )
-            art = yield Question(
-                k + "article", "text", tr("interview.charge.article"), tr("interview.vcharge.article.help"), check=_check_article
-            )
-            part = yield Question(
-                k + "part",
-                "int",
-                tr("interview.charge.part"),
-                tr("interview.charge.part.help"),
-                lo=1,
-                hi=20,
-                blank_is_unknown=True,
-            )
+            art, part = yield from _article_and_part(k, "interview.vcharge.article.help")
             caused = yield _yesno(k + "caused", tr("interview.vcharge.caused"), tr("interview.vcharge.caused.help"))
             if _known(ins) and _known(art):
                 st.victim_charges.append(
