@@ -66,9 +66,11 @@ class Rule:
     generated: bool = False
     gen: tuple = ()  # for a generated rule: (kind, params...), so its statement can be said in any language
     reads: frozenset[str] = frozenset()
+    reading_set: frozenset[str] = frozenset()  # the readings, as a set (the engine unions them)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "reads", frozenset(atoms_of(self.when)))
+        object.__setattr__(self, "reading_set", frozenset(self.readings))
 
 
 @dataclass(frozen=True)

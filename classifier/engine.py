@@ -119,29 +119,38 @@ class _Core:
     atoms it rests on. A pure function of the atom set, so units with the same atoms share one
     (audit registries repeat fact shapes). Supports are computed lazily, only when asked for."""
 
+    __slots__ = ("prog", "base", "fired", "atoms", "_sorted", "_producers", "_by_article", "_best", "cache", "outputs")
+
     def __init__(self, prog: Program, base: frozenset[str], fired: tuple[str, ...]):
         atoms = set(base)
+        rules = prog.rules
         for rid in fired:
-            atoms.update(prog.rules[rid].then)
+            atoms.update(rules[rid].then)
         self.prog = prog
         self.base = base
         self.fired = fired
         self.atoms = frozenset(atoms)
         self._sorted: list[str] | None = None
         self._producers: dict[str, list[Rule]] | None = None
-        self._by_article: dict[str, list[str]] | None = None
+        self._by_article: dict[str, _ArticleIndex] | None = None
         self._best: dict[str, tuple[frozenset[str], tuple[str, ...], Rule | None]] = {}
         self.cache: dict[tuple, Any] = {}  # the findings templates, and per-article lookups
+        self.outputs: list[str] | None = None  # the atoms that name a missing fact or a warning (consequences)
 
     @property
     def producers(self) -> dict[str, list[Rule]]:
         """For each derived atom, the rules that produced it, in firing order."""
         if self._producers is None:
             producers: dict[str, list[Rule]] = {}
+            rules = self.prog.rules
             for rid in self.fired:
-                r = self.prog.rules[rid]
+                r = rules[rid]
                 for a in r.then:
-                    producers.setdefault(a, []).append(r)
+                    lst = producers.get(a)
+                    if lst is None:
+                        producers[a] = [r]
+                    else:
+                        lst.append(r)
             self._producers = producers
         return self._producers
 
@@ -158,18 +167,22 @@ class _Core:
             rd, bases, _ = self.support(arg)  # type: ignore[arg-type]
             return rd, bases
         if op == "not":
-            return frozenset(), ()
+            return _NO_READINGS, ()
         if op == "all":
-            rd: frozenset[str] = frozenset()
+            rd: frozenset[str] = _NO_READINGS
             bs: list[str] = []
             for sub in arg:  # type: ignore[union-attr]
                 r2, b2 = self.cond_support(sub)  # type: ignore[arg-type]
-                rd |= r2
-                bs += [b for b in b2 if b not in bs]
+                if r2:
+                    rd = rd | r2
+                for b in b2:
+                    if b not in bs:
+                        bs.append(b)
             return rd, tuple(bs)
-        options = [self.cond_support(sub) for sub in arg if evaluate(sub, self.atoms)]  # type: ignore[union-attr, arg-type]
+        atoms = self.atoms
+        options = [self.cond_support(sub) for sub in arg if evaluate(sub, atoms)]  # type: ignore[union-attr, arg-type]
         if not options:
-            return frozenset(), ()
+            return _NO_READINGS, ()
         return min(options, key=lambda o: len(o[0]))
 
     def support(self, atom: str) -> tuple[frozenset[str], tuple[str, ...], Rule | None]:
@@ -178,17 +191,19 @@ class _Core:
         if s is not None:
             return s
         if atom in self.base:  # stated directly: no reading needed
-            s = (frozenset(), (atom,), None)
-        elif atom not in self.producers:
-            s = (frozenset(), (), None)
+            s = (_NO_READINGS, (atom,), None)
         else:
-            for r in self.producers[atom]:  # in firing order: the first with the fewest readings wins
-                rd, bs = self.cond_support(r.when)
-                cand = (frozenset(r.readings) | rd, bs, r)
-                if s is None or len(cand[0]) < len(s[0]):
-                    s = cand
-        self._best[atom] = s
-        return s
+            rules = self.producers.get(atom)
+            if not rules:
+                s = (_NO_READINGS, (), None)
+            else:
+                for r in rules:  # in firing order: the first with the fewest readings wins
+                    rd, bs = self.cond_support(r.when)
+                    cand = (r.reading_set | rd if rd else r.reading_set, bs, r)
+                    if s is None or len(cand[0]) < len(s[0]):
+                        s = cand
+        self._best[atom] = s  # type: ignore[assignment]
+        return s  # type: ignore[return-value]
 
     @property
     def sorted_atoms(self) -> list[str]:
@@ -196,15 +211,66 @@ class _Core:
             self._sorted = sorted(self.atoms)
         return self._sorted
 
-    def of_article(self, art: str) -> list[str]:
-        """The atoms `art.…` established, sorted."""
+    def article(self, art: str) -> _ArticleIndex:
+        """What the atom set established for `art`: its parts, items and role atoms."""
         if self._by_article is None:
-            idx: dict[str, list[str]] = {}
-            for a in self.sorted_atoms:
-                idx.setdefault(_bits(a)[0], []).append(a)
+            idx: dict[str, _ArticleIndex] = {}
+            info = _INDEXED
+            for a in self.atoms:
+                i = info.get(a, _UNSEEN)
+                if i is _UNSEEN:
+                    i = _index_info(a)
+                if i is None:
+                    continue
+                art_, kind, value = i
+                ix = idx.get(art_)
+                if ix is None:
+                    ix = idx[art_] = _ArticleIndex()
+                if kind == "core":
+                    ix.parts.append(value)
+                elif kind == "item":
+                    ix.items.append(value)
+                else:
+                    ix.roles.setdefault(kind, []).append(a)
+            for ix in idx.values():
+                ix.items.sort()
+                for lst in ix.roles.values():
+                    lst.sort()
             self._by_article = idx
-        return self._by_article.get(art, [])
+        return self._by_article.get(art) or _NO_ARTICLE
 
+
+ROLE_KINDS = ("displaced_by", "absorbed_by", "concurrent_with")  # `art.<kind>.<by>`: how `art` meets another article
+_INDEXED: dict[str, tuple[str, str, Any] | None] = {}  # atom -> (article, "core" | "item" | role kind, value), or None
+_UNSEEN = object()
+
+
+def _index_info(atom: str) -> tuple[str, str, Any] | None:
+    """How an atom enters its article's index: `art.core.N` a part made (N=0: the article has
+    no parts), `art.item.P.I` an item, `art.<role kind>.<by>` a role; anything else not at all."""
+    b = atom.split(".")
+    i: tuple[str, str, Any] | None = None
+    if len(b) == 3 and b[1] == "core" and b[2].isdigit():
+        i = (b[0], "core", int(b[2]) or None)
+    elif len(b) == 4 and b[1] == "item" and b[2].isdigit() and b[3].isdigit():
+        i = (b[0], "item", (int(b[2]), int(b[3])))
+    elif len(b) >= 3 and b[1] in ROLE_KINDS:
+        i = (b[0], b[1], None)
+    _INDEXED[atom] = i
+    return i
+
+
+_NO_READINGS: frozenset[str] = frozenset()
+
+
+@dataclass
+class _ArticleIndex:
+    parts: list[int | None] = field(default_factory=list)
+    items: list[tuple[int, int]] = field(default_factory=list)  # (part, item), sorted
+    roles: dict[str, list[str]] = field(default_factory=dict)  # the atoms `art.<kind>.…`, sorted, per kind
+
+
+_NO_ARTICLE = _ArticleIndex()
 
 _BITS: dict[str, tuple[str, ...]] = {}
 
@@ -228,9 +294,6 @@ class Derivation:
         self.fired = core.fired
         self.paths = paths
         self._best: dict[str, Support] = {}
-
-    def of_article(self, art: str) -> list[str]:
-        return self.core.of_article(art)
 
     def support(self, atom: str) -> Support:
         s = self._best.get(atom)
@@ -354,25 +417,8 @@ def _seriousness(article: str, part: int | None) -> tuple[float, float]:
     return (p.max_years, p.min_years)
 
 
-def _cached(d: Derivation, key: tuple, fn: Any) -> Any:
-    """A per-article lookup that depends on the atom set only, computed once per core."""
-    c = d.core.cache
-    if key not in c:
-        c[key] = fn()
-    return c[key]
-
-
 def _parts_made(d: Derivation, art: str) -> list[int | None]:
-    return _cached(d, ("parts", art), lambda: _parts_made1(d, art))
-
-
-def _parts_made1(d: Derivation, art: str) -> list[int | None]:
-    out = []
-    for a in d.of_article(art):
-        if a.startswith(f"{art}.core.") and a[len(art) + 6 :].isdigit():
-            n = int(a.rsplit(".", 1)[1])
-            out.append(n or None)
-    return out
+    return d.core.article(art).parts
 
 
 def _chosen_part(d: Derivation, art: str) -> int | None:
@@ -381,17 +427,8 @@ def _chosen_part(d: Derivation, art: str) -> int | None:
 
 
 def _items(d: Derivation, art: str) -> list[tuple[int, int]]:
-    """(part, item) pairs established for the article (of every part)."""
-    return _cached(d, ("items", art), lambda: _items1(d, art))
-
-
-def _items1(d: Derivation, art: str) -> list[tuple[int, int]]:
-    out = []
-    for a in d.of_article(art):
-        bits = _bits(a)
-        if len(bits) == 4 and bits[1] == "item":
-            out.append((int(bits[2]), int(bits[3])))
-    return sorted(out)
+    """(part, item) pairs established for the article (of every part), sorted."""
+    return d.core.article(art).items
 
 
 def _elements(d: Derivation, art: str, people: tuple[bool, bool]) -> tuple[list[Element], set[str]]:
@@ -520,17 +557,13 @@ def _capacity_element(d: Derivation, art: str, unit: Unit, template: Element) ->
 
 def _role_rules(d: Derivation, art: str, kind: str) -> list[tuple[str, Rule]]:
     """Role atoms `art.<kind>.<by>` established in this unit, with the rule that did it."""
-    return _cached(d, ("roles", art, kind), lambda: _role_rules1(d.core, art, kind))
-
-
-def _role_rules1(core: _Core, art: str, kind: str) -> list[tuple[str, Rule]]:
+    assert kind in ROLE_KINDS, kind  # only these are indexed
+    core = d.core
     out = []
-    for a in core.of_article(art):
-        bits = _bits(a)
-        if len(bits) >= 3 and bits[1] == kind:
-            rule = core.support(a)[2]
-            if rule:
-                out.append((".".join(bits[2:]), rule))
+    for a in core.article(art).roles.get(kind, ()):
+        rule = core.support(a)[2]
+        if rule:
+            out.append((".".join(_bits(a)[2:]), rule))
     return out
 
 

@@ -109,3 +109,44 @@ def test_changing_the_findings_returned_does_not_change_the_next_ones():
             e.facts.append("X")
             e.readings.append("X")
     assert classify_many([case])[0] == expected
+
+
+def _article_atoms_by_scan(atoms: frozenset[str], art: str) -> tuple[list, list, dict]:
+    """The article's parts, items and role atoms, read the slow way: every atom, sorted."""
+    parts, items, roles = [], [], {}
+    for a in sorted(atoms):
+        bits = a.split(".")
+        if bits[0] != art:
+            continue
+        if len(bits) == 3 and bits[1] == "core" and bits[2].isdigit():
+            parts.append(int(bits[2]) or None)
+        elif len(bits) == 4 and bits[1] == "item":
+            items.append((int(bits[2]), int(bits[3])))
+        elif len(bits) >= 3 and bits[1] in engine.ROLE_KINDS:
+            roles.setdefault(bits[1], []).append(a)
+    return parts, sorted(items), roles
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fact_patterns())
+def test_a_core_s_article_index_is_what_a_scan_of_its_atoms_finds(fp):
+    prog = programs()["qualification"]
+    for u in build_units(FactPattern.model_validate(fp)):
+        base = frozenset(u.atoms)
+        fired = tuple(oracle.run("qualification", prog, programs(), [set(base)])[0])
+        core = engine._Core(prog, base, fired)
+        for art in {a.split(".")[0] for a in core.atoms} | {"166", "999"}:
+            ix = core.article(art)
+            parts, items, roles = _article_atoms_by_scan(core.atoms, art)
+            assert sorted(ix.parts, key=lambda p: p or 0) == sorted(parts, key=lambda p: p or 0)
+            assert ix.items == items and ix.roles == roles
+
+
+def test_every_role_atom_the_rule_base_can_derive_is_of_a_kind_the_engine_reads():
+    """A rule deriving `art.<kind>.<by>` for a kind outside ROLE_KINDS would be silently ignored."""
+    for prog in programs().values():
+        for rule in prog.rules.values():
+            for a in rule.then:
+                bits = a.split(".")
+                if bits[0].isdigit() and len(bits) >= 3 and bits[1].endswith(("_by", "_with")):
+                    assert bits[1] in engine.ROLE_KINDS, (rule.id, a)
