@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
+from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
@@ -338,16 +340,20 @@ def _render_text(data: dict[str, Any], out: Console) -> None:
         out.print(tab)
     else:
         out.print(Text("\n" + tr("audit.mis.none"), style="italic"))
-    if data["reopen"]:
+    where = _where_label([f["path"] for f in data["files"]])
+    if data["reopen"] and out.width < WIDE:
+        _reopen_blocks(out, data["reopen"], where, sev_style)
+    elif data["reopen"]:
         tab = Table(title=tr("audit.reopen.title", n=len(data["reopen"])), title_justify="left")
         tab.add_column("#", overflow="fold")
-        for c in ("case", "where", "charged", "engine", "why"):
+        _case_column(tab, [c["case_id"] for c in data["reopen"]])
+        for c in ("where", "charged", "engine", "why"):
             tab.add_column(tr(f"audit.col.{c}"), overflow="fold")
         for i, c in enumerate(data["reopen"], 1):
             tab.add_row(
                 str(i),
                 Text(c["case_id"], style=sev_style.get(c["max_severity"] or "", "")),
-                Text(f"{c['file']}:{c['line']}"),
+                Text(where(c["file"], c["line"])),
                 Text(shown(c["charged"])),
                 Text(shown(c["engine"])),
                 Text("\n".join(c["reasons"])),
@@ -358,11 +364,12 @@ def _render_text(data: dict[str, Any], out: Console) -> None:
     title = tr("audit.punished.title", cases=t["victims_punished_cases"], victims=t["victims_punished"])
     if data["victims_punished"]:
         tab = Table(title=title, title_justify="left")
-        for c in ("case", "where", "victim_charged_with", "non_punishment"):
+        _case_column(tab, [c["case_id"] for c in data["victims_punished"]])
+        for c in ("where", "victim_charged_with", "non_punishment"):
             tab.add_column(tr(f"audit.col.{c}"), overflow="fold")
         for c in data["victims_punished"]:
             tab.add_row(
-                Text(c["case_id"]), Text(f"{c['file']}:{c['line']}"), Text(c["charged_with"]), Text(c["non_punishment"] or "")
+                Text(c["case_id"]), Text(where(c["file"], c["line"])), Text(c["charged_with"]), Text(c["non_punishment"] or "")
             )
         out.print(tab)
         _more(out, t["victims_punished_cases"], len(data["victims_punished"]))
@@ -371,10 +378,11 @@ def _render_text(data: dict[str, Any], out: Console) -> None:
     title = tr("audit.recon.title", cases=t["reconciliation_misuse_cases"])
     if data["reconciliation_misuse"]:
         tab = Table(title=title, title_justify="left")
-        for c in ("case", "where", "charged", "engine"):
+        _case_column(tab, [c["case_id"] for c in data["reconciliation_misuse"]])
+        for c in ("where", "charged", "engine"):
             tab.add_column(tr(f"audit.col.{c}"), overflow="fold")
         for c in data["reconciliation_misuse"]:
-            tab.add_row(Text(c["case_id"]), Text(f"{c['file']}:{c['line']}"), Text(shown(c["charged"])), Text(shown(c["engine"])))
+            tab.add_row(Text(c["case_id"]), Text(where(c["file"], c["line"])), Text(shown(c["charged"])), Text(shown(c["engine"])))
         out.print(tab)
         _more(out, t["reconciliation_misuse_cases"], len(data["reconciliation_misuse"]))
     else:
@@ -386,6 +394,53 @@ def _render_text(data: dict[str, Any], out: Console) -> None:
         for d in data["duplicates"]:
             tab.add_row(Text(d["case_id"]), Text(d["first"]), Text(d["also"]))
         out.print(tab)
+
+
+WIDE = 110  # narrower terminals get the cases to reopen as blocks, not a six-column table
+CASE_ID_WIDTH = 24  # a case number up to this long is never broken across lines
+
+
+def _case_column(tab: Table, ids: list[str]) -> None:
+    """The case column: wide enough for the case numbers shown (they are copied into registries
+    and searches, so a line break inside one is a trap), up to CASE_ID_WIDTH."""
+    tab.add_column(tr("audit.col.case"), overflow="fold", min_width=min(CASE_ID_WIDTH, max(map(len, ids), default=0)))
+
+
+def _reopen_blocks(out: Console, cases: list[dict[str, Any]], where: Callable[[str, int], str], sev_style: dict) -> None:
+    """The cases to reopen for a narrow terminal: a block each — number, case, where; charged
+    and engine; one line per reason — so that nothing is folded mid-word."""
+    from rich.padding import Padding
+
+    from .audit import shown
+
+    out.print(Text(tr("audit.reopen.title", n=len(cases)), style="italic"))
+    width = len(str(len(cases)))
+    for i, c in enumerate(cases, 1):
+        head = Text(f"{i:>{width}}. ")
+        head.append(c["case_id"], style=sev_style.get(c["max_severity"] or "", "bold"))
+        head.append(f"  {where(c['file'], c['line'])}", style="dim")
+        out.print(head, overflow="fold")
+        pad = width + 2
+        line = f"{tr('audit.col.charged')}: {shown(c['charged'])} → {tr('audit.col.engine')}: {shown(c['engine'])}"
+        out.print(Padding(Text(line), (0, 0, 0, pad), expand=False))
+        reasons = Table.grid(padding=(0, 1))
+        reasons.add_column(width=1)
+        reasons.add_column()
+        for r in c["reasons"]:
+            reasons.add_row("•", Text(r))
+        out.print(Padding(reasons, (0, 0, 0, pad), expand=False))
+
+
+def _where_label(paths: list[str]) -> Callable[[str, int], str]:
+    """`file:line` of a case. The results files' names alone when those tell them apart (the
+    paths are listed at the top of the report), their full paths otherwise."""
+    names = [os.path.basename(p) for p in paths]
+    short = len(set(names)) == len(names)
+
+    def where(path: str, line: int) -> str:
+        return f"{os.path.basename(path) if short else path}:{line}"
+
+    return where
 
 
 def _more(out: Console, total: int, shown: int) -> None:

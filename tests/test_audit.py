@@ -404,6 +404,22 @@ def test_report_merges_shards_and_flags_duplicates(batch, tmp_path):
     assert text.returncode == 0 and "Case ids in more than one file" in text.stdout
 
 
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_report_fits_a_narrow_terminal_and_never_breaks_a_case_number(batch, lang):
+    env = dict(os.environ, THB_LANG=lang)
+    data = json.loads(thb("report", str(batch["ref"]), "--format", "json", env=env).stdout)
+    ids = [c["case_id"] for c in data["reopen"]]
+    assert ids
+    narrow = thb("report", str(batch["ref"]), env=dict(env, COLUMNS="80"))
+    assert narrow.returncode == 0, narrow.stderr
+    lines = narrow.stdout.splitlines()
+    assert max(map(len, lines)) <= 80
+    for i, cid in enumerate(ids, 1):  # one block a case: its number, its case id whole, where it is
+        assert any(line.startswith(f"{i:>{len(str(len(ids)))}}. {cid}  ") and f"{Path(batch['ref']).name}:" in line for line in lines), cid
+    wide = thb("report", str(batch["ref"]), env=dict(env, COLUMNS="200"))
+    assert all(cid in wide.stdout for cid in ids) and "┃ #" in wide.stdout  # a table when there is room
+
+
 def test_report_escapes_text_and_rejects_non_databases(tmp_path):
     case = dict(PATTERNS[0], case_id="<script>alert(1)</script>")
     case["record"] = {"charges": [{"instrument": "CC", "article": "159", "part": 3}]}
