@@ -1768,6 +1768,10 @@ def render_html(data: dict[str, Any]) -> str:
         add("</tbody></table>")
     else:
         add(f"<p>{e(tr('audit.mis.none_html'))}</p>")
+
+    def where(c: dict[str, Any]) -> str:
+        return f"<td class='muted'>{e(c['file'])}:{e(c['line'])}</td>"
+
     add(f"<h2>{e(tr('audit.reopen.title_html'))}</h2>")
     if data["reopen"]:
         cols = th("audit.col.case", "audit.col.where", "audit.col.charged", "audit.col.engine", "audit.col.why")
@@ -1776,37 +1780,39 @@ def render_html(data: dict[str, Any]) -> str:
             why = "<br>".join(e(x) for x in c["reasons"])
             add(
                 f"<tr><td class='n'>{i}</td><td class='sev-{e(c['max_severity'] or 'low')}'>{e(c['case_id'])}</td>"
-                f"<td class='muted'>{e(c['file'])}:{e(c['line'])}</td><td>{e(shown(c['charged']))}</td>"
+                f"{where(c)}<td>{e(shown(c['charged']))}</td>"
                 f"<td>{e(shown(c['engine']))}</td><td>{why}</td></tr>"
             )
         add("</tbody></table>")
     else:
         add(f"<p>{e(tr('audit.reopen.none_html'))}</p>")
-    add(f"<h2>{e(tr('audit.punished.title', cases=t['victims_punished_cases'], victims=t['victims_punished']))}</h2>")
-    if data["victims_punished"]:
-        cols = th("audit.col.case", "audit.col.where", "audit.col.victim_charged_with", "audit.col.non_punishment")
-        add(f"<table><thead><tr>{cols}</tr></thead><tbody>")
-        for c in data["victims_punished"]:
-            add(
-                f"<tr><td>{e(c['case_id'])}</td><td class='muted'>{e(c['file'])}:{e(c['line'])}</td>"
-                f"<td>{e(c['charged_with'])}</td><td>{e(c['non_punishment'])}</td></tr>"
-            )
+
+    def case_list(title: str, key: str, total: int, cols: tuple[str, ...], cells: Callable[[dict[str, Any]], str]) -> None:
+        """A list of cases (at most --top) under its title, and how many more there are."""
+        add(f"<h2>{e(title)}</h2>")
+        if not data[key]:
+            return
+        add(f"<table><thead><tr>{th(*cols)}</tr></thead><tbody>")
+        for c in data[key]:
+            add(f"<tr><td>{e(c['case_id'])}</td>{where(c)}{cells(c)}</tr>")
         add("</tbody></table>")
-        if t["victims_punished_cases"] > len(data["victims_punished"]):
-            add(f"<p class='muted'>{e(tr('audit.more_html', n=t['victims_punished_cases'] - len(data['victims_punished'])))}</p>")
-    add(f"<h2>{e(tr('audit.recon.title_html', cases=t['reconciliation_misuse_cases']))}</h2>")
-    if data["reconciliation_misuse"]:
-        cols = th("audit.col.case", "audit.col.where", "audit.col.charged", "audit.col.engine")
-        add(f"<table><thead><tr>{cols}</tr></thead><tbody>")
-        for c in data["reconciliation_misuse"]:
-            add(
-                f"<tr><td>{e(c['case_id'])}</td><td class='muted'>{e(c['file'])}:{e(c['line'])}</td>"
-                f"<td>{e(shown(c['charged']))}</td><td>{e(shown(c['engine']))}</td></tr>"
-            )
-        add("</tbody></table>")
-        if t["reconciliation_misuse_cases"] > len(data["reconciliation_misuse"]):
-            more = t["reconciliation_misuse_cases"] - len(data["reconciliation_misuse"])
-            add(f"<p class='muted'>{e(tr('audit.more_html', n=more))}</p>")
+        if total > len(data[key]):
+            add(f"<p class='muted'>{e(tr('audit.more_html', n=total - len(data[key])))}</p>")
+
+    case_list(
+        tr("audit.punished.title", cases=t["victims_punished_cases"], victims=t["victims_punished"]),
+        "victims_punished",
+        t["victims_punished_cases"],
+        ("audit.col.case", "audit.col.where", "audit.col.victim_charged_with", "audit.col.non_punishment"),
+        lambda c: f"<td>{e(c['charged_with'])}</td><td>{e(c['non_punishment'])}</td>",
+    )
+    case_list(
+        tr("audit.recon.title_html", cases=t["reconciliation_misuse_cases"]),
+        "reconciliation_misuse",
+        t["reconciliation_misuse_cases"],
+        ("audit.col.case", "audit.col.where", "audit.col.charged", "audit.col.engine"),
+        lambda c: f"<td>{e(shown(c['charged']))}</td><td>{e(shown(c['engine']))}</td>",
+    )
     if data["duplicates"]:
         add(f"<h2>{e(tr('audit.dups.title_html', n=t['duplicates_across_files']))}</h2>")
         add("<table><thead><tr>" + th("audit.col.case", "audit.col.counted_from", "audit.col.also_in") + "</tr></thead><tbody>")

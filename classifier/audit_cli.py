@@ -382,7 +382,9 @@ def _render_text(data: dict[str, Any], out: Console) -> None:
         for c in ("where", "charged", "engine"):
             tab.add_column(tr(f"audit.col.{c}"), overflow="fold")
         for c in data["reconciliation_misuse"]:
-            tab.add_row(Text(c["case_id"]), Text(where(c["file"], c["line"])), Text(shown(c["charged"])), Text(shown(c["engine"])))
+            tab.add_row(
+                Text(c["case_id"]), Text(where(c["file"], c["line"])), Text(shown(c["charged"])), Text(shown(c["engine"]))
+            )
         out.print(tab)
         _more(out, t["reconciliation_misuse_cases"], len(data["reconciliation_misuse"]))
     else:
