@@ -92,7 +92,10 @@ def _unit_outputs(derived: list, missing: list[MissingFact], warnings: list[str]
     mf = files["missing-facts.rules.yaml"]["facts"]
     wt = files["warnings.rules.yaml"]["texts"]
     for unit, d in derived:
-        for atom in d.core.sorted_atoms:
+        outputs = d.core.outputs
+        if outputs is None:  # the unit's atoms that name a missing fact or a warning, once per atom set
+            outputs = d.core.outputs = [a for a in d.core.sorted_atoms if a in mf or a in wt]
+        for atom in outputs:
             if atom in mf:
                 meta = mf[atom]
                 off = unit.offender.id if unit.offender else "-"

@@ -16,6 +16,7 @@ import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from . import oracle
@@ -270,7 +271,7 @@ class _ArticleIndex:
     roles: dict[str, list[str]] = field(default_factory=dict)  # the atoms `art.<kind>.…`, sorted, per kind
 
 
-_NO_ARTICLE = _ArticleIndex()
+_NO_ARTICLE = _ArticleIndex(parts=(), items=(), roles=MappingProxyType({}))  # type: ignore[arg-type]  # shared: immutable
 
 _BITS: dict[str, tuple[str, ...]] = {}
 

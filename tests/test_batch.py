@@ -139,7 +139,7 @@ def test_a_core_s_article_index_is_what_a_scan_of_its_atoms_finds(fp):
             ix = core.article(art)
             parts, items, roles = _article_atoms_by_scan(core.atoms, art)
             assert sorted(ix.parts, key=lambda p: p or 0) == sorted(parts, key=lambda p: p or 0)
-            assert ix.items == items and ix.roles == roles
+            assert list(ix.items) == items and dict(ix.roles) == roles
 
 
 def test_every_role_atom_the_rule_base_can_derive_is_of_a_kind_the_engine_reads():
