@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, i18n
+from . import __version__, cli_help, i18n
 from .i18n import tr
 from .loader import InputError, load
 
@@ -340,7 +340,9 @@ def main() -> None:
     """Entry point: bad input exits 2 with a one-screen message; never a traceback."""
     try:
         sys.argv[1:] = _take_lang(sys.argv[1:])
-        app()  # standalone mode: usage errors exit 2, typer.Exit exits with its own code
+        command = typer.main.get_command(app)  # what `app()` runs, with its help in the language in force
+        cli_help.localise(command, i18n.lang())
+        command()  # standalone mode: usage errors exit 2, typer.Exit exits with its own code
     except InputError as e:
         err.print(f"[red]{tr('input.error')}[/red] {e}", highlight=False)
         sys.exit(2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import string
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from strategies import fact_patterns
 
 from classifier import classify
@@ -198,3 +200,89 @@ def test_free_text_is_never_reasoned_on():
     ru_summary = dict(base, summary="Потерпевшую похитили и продали; это торговля людьми по ст. 166.")
     a, b = classify(base), classify(ru_summary)
     assert [(q.article, q.part, q.role) for q in a.qualifications] == [(q.article, q.part, q.role) for q in b.qualifications]
+
+
+# ------------------------------------------------------------------------------------ thb --help
+def _help_tree():
+    import typer.main
+
+    from classifier.cli import app
+
+    return typer.main.get_command(app)
+
+
+MARKUP = re.compile(r"\[/?[a-z ]+\]")
+
+
+def test_every_help_text_has_its_russian_and_the_russian_is_of_the_current_english():
+    from classifier.cli_help import catalogue, texts
+
+    entries = catalogue("ru")["commands"]
+    tree = dict(texts(_help_tree()))
+    assert set(tree) == set(entries) - {"--help"}, set(tree) ^ (set(entries) - {"--help"})
+    for key, holder in tree.items():
+        en, ru = entries[key]["en"], entries[key]["ru"]
+        assert en == holder.help, f"{key}: the English help changed; bring its Russian up to date"
+        assert CYRILLIC.search(ru), key
+        assert sorted(MARKUP.findall(ru)) == sorted(MARKUP.findall(en)), key
+        examples = [line.split("#")[0].rstrip() for line in en.splitlines() if line.startswith("    ")]
+        assert examples == [line.split("#")[0].rstrip() for line in ru.splitlines() if line.startswith("    ")], key
+        code = r"`[^`]*`|\bthb(?: -?-?[a-z][\w./*-]*)+|--[a-z-]+|\[/?[a-z ]+\]|[\w.-]*/[\w./*-]+|\b\w+\.(?:md|yaml|json|jsonl|csv|html|sqlite)\b"
+        prose = re.sub(code, "", ru)  # commands, options, paths and file names are not prose
+        prose = "\n".join(line for line in prose.splitlines() if not line.startswith("    "))
+        assert english_left(prose) is None, (key, english_left(prose))
+
+
+def test_typer_s_own_words_are_translated_where_this_typer_has_them():
+    import typer.rich_utils as rich_utils
+
+    from classifier.cli_help import catalogue
+
+    words = catalogue("ru")["typer"]
+    assert {"OPTIONS_PANEL_TITLE", "COMMANDS_PANEL_TITLE", "ARGUMENTS_PANEL_TITLE", "DEFAULT_STRING"} <= set(words)
+    for name, text in words.items():
+        assert hasattr(rich_utils, name), name
+        original = getattr(rich_utils, name)
+        assert fields(text) == fields(original) and ("{}" in text) == ("{}" in original), name
+
+
+def test_help_in_russian_on_every_command_and_in_english_by_default():
+    from classifier.cli_help import catalogue
+
+    entries = catalogue("ru")["commands"]
+    env = {"COLUMNS": "250", "PATH": ""}
+
+    def first_words(text: str) -> str:
+        return " ".join(MARKUP.sub("", text).split()[:5])
+
+    for cmd in ("", "classify", "audit", "report", "interview", "cases"):
+        key = f"thb {cmd}".strip()
+        if key not in entries:
+            continue
+        args = [THB, *cmd.split(), "--help"]
+        ru = subprocess.run([*args[:1], "--lang", "ru", *args[1:]], capture_output=True, text=True, timeout=60, env=env)
+        assert ru.returncode == 0, ru.stderr
+        assert first_words(entries[key]["ru"]) in " ".join(ru.stdout.split()), cmd
+        assert "Параметры" in ru.stdout and "Show this message" not in ru.stdout and "Options" not in ru.stdout
+        en = subprocess.run(args, capture_output=True, text=True, timeout=60, env=env)
+        assert first_words(entries[key]["en"]) in " ".join(en.stdout.split()) and "Options" in en.stdout
+    audit = subprocess.run([THB, "audit", "--help"], capture_output=True, text=True, timeout=60, env=dict(env, THB_LANG="ru"))
+    assert first_words(entries["thb audit:jobs"]["ru"]) in " ".join(audit.stdout.split())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["", "    "]), st.text(alphabet="abc де.[]`-", min_size=0, max_size=12)),
+        max_size=12,
+    )
+)
+def test_reflow_unwraps_prose_and_keeps_examples(lines):
+    from classifier.cli_help import reflow
+
+    text = "\n".join(indent + body.strip() for indent, body in lines)
+    out = reflow(text)
+    assert out.split() == text.split()  # the same words, in order
+    assert [x for x in out.split("\n") if x.startswith(" ")] == [x for x in text.split("\n") if x.startswith(" ")]
+    for a, b in itertools.pairwise(out.split("\n")):  # no line break left inside a prose paragraph
+        assert not (a.strip() and b.strip() and not a.startswith(" ") and not b.startswith(" "))
