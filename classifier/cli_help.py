@@ -23,7 +23,7 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
-from .i18n import LOCALES
+from .i18n import LANGS, LOCALES
 
 HELP_LOCALES = LOCALES / "help"
 
@@ -64,14 +64,17 @@ def localise(command: Any, language: str) -> None:
             if getattr(holder, "short_help", None):
                 holder.short_help = None  # the list of commands takes the first line of the help
         holder.help = reflow(holder.help)
-    if language == "en":
-        return
     _localise_help_option(command, entries.get("--help") or {}, language)
     import typer.rich_utils as rich_utils
 
-    for name, text in cat["typer"].items():
-        if hasattr(rich_utils, name):  # typer's words in the help screens, where this typer has them
-            setattr(rich_utils, name, text)
+    if not _TYPER_WORDS:  # typer's own (English) words, kept to put back for English
+        _TYPER_WORDS.update({n: getattr(rich_utils, n) for n in dir(rich_utils) if n.isupper()})
+    words = {**_TYPER_WORDS, **{n: t for n, t in cat["typer"].items() if n in _TYPER_WORDS}}
+    for name in {n for lg in LANGS for n in catalogue(lg)["typer"]} & set(words):  # every word any language translates
+        setattr(rich_utils, name, words[name])
+
+
+_TYPER_WORDS: dict[str, Any] = {}
 
 
 def reflow(text: str) -> str:
@@ -90,7 +93,7 @@ def reflow(text: str) -> str:
 def _localise_help_option(command: Any, entry: dict[str, str], language: str) -> None:
     """The `--help` option is made by the parser on demand, with its own English text."""
     text = entry.get(language)
-    if not text:
+    if not text or language == "en":
         return
     original = command.get_help_option
 
