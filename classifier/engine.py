@@ -530,30 +530,44 @@ def _capacity_element(d: Derivation, art: str, unit: Unit, template: Element) ->
     o = unit.offender
     cap = catalogue()[art].capacity_age
     if o is None:
-        return Element(
-            element="capacity",
-            status="unknown",
-            facts=["offenders"],
-            reason=tr("engine.capacity.none", art=art, cap=cap),
-            source=template.source,
-        )
-    path = f"offenders[{o.id}].age"
-    if o.age is None:
-        return Element(
-            element="capacity",
-            status="unknown",
-            facts=[path],
-            reason=tr("engine.capacity.unknown", who=o.id, art=art, cap=cap),
-            source=template.source,
-        )
-    met = f"{art}.capacity.met" in d.atoms
-    return Element(
-        element="capacity",
-        status="met" if met else "not_met",
-        facts=[path],
-        reason=tr("engine.capacity.known", who=o.id, age=o.age, art=art, cap=cap),
-        source=template.source,
+        status, facts, reason = "unknown", ["offenders"], tr("engine.capacity.none", art=art, cap=cap)
+    elif o.age is None:
+        path = f"offenders[{o.id}].age"
+        status, facts, reason = "unknown", [path], tr("engine.capacity.unknown", who=o.id, art=art, cap=cap)
+    else:
+        status = "met" if f"{art}.capacity.met" in d.atoms else "not_met"
+        facts, reason = [f"offenders[{o.id}].age"], tr("engine.capacity.known", who=o.id, age=o.age, art=art, cap=cap)
+    return _element("capacity", status, facts, reason, template.source, False, [])
+
+
+def _element(
+    element: str, status: str, facts: list[str], reason: str, source: str, interpretation: bool, readings: list[str]
+) -> Element:
+    """An output element from parts already valid for it (a validated template's, the unit's
+    fact paths, a catalogue message): built without validating again, which per unit and per
+    element is most of what filling in a template costs. `Findings` as a whole is validated by
+    the property tests (tests/test_properties.py), so a part that is not valid is caught there."""
+    e = Element.__new__(Element)
+    object.__setattr__(
+        e,
+        "__dict__",
+        {
+            "element": element,
+            "status": status,
+            "facts": facts,
+            "reason": reason,
+            "source": source,
+            "interpretation": interpretation,
+            "readings": readings,
+        },
     )
+    object.__setattr__(e, "__pydantic_fields_set__", set(_ELEMENT_FIELDS))
+    object.__setattr__(e, "__pydantic_extra__", None)
+    object.__setattr__(e, "__pydantic_private__", None)
+    return e
+
+
+_ELEMENT_FIELDS = tuple(Element.model_fields)
 
 
 def _role_rules(d: Derivation, art: str, kind: str) -> list[tuple[str, Rule]]:
@@ -638,8 +652,8 @@ def _instantiate(t: Finding, unit: Unit, d: Derivation) -> Finding:
             facts += [p for p in (unit.paths.get(x[1:], ()) if x.startswith(_MARK) else (x,)) if p not in facts]
         if not facts and not e.element.startswith("part "):
             facts = [_field_for(e.element)]
-        # the template's element, validated; nothing of the template is shared with the output
-        elements.append(e.model_copy(update={"facts": facts, "readings": list(e.readings)}))
+        # the template's element (validated) with the unit's facts; nothing of it is shared with the output
+        elements.append(_element(e.element, e.status, facts, e.reason, e.source, e.interpretation, list(e.readings)))
     return Finding(
         article=t.article,
         part=t.part,
