@@ -73,11 +73,19 @@ def victim_groups(fp: FactPattern) -> list[tuple[str, list[Victim]]]:
 def build_units(fp: FactPattern) -> list[Unit]:
     people = [o for o in fp.offenders if not o.legal_entity]
     offenders: list[Offender | None] = list(people) if people else [None]
+    case = Unit(key="case", offender=None, victims=[], group="none")
+    _case_atoms(case, fp, people)  # the same in every unit of the case: worked out once
     units = []
     for o in offenders:
         for group, victims in victim_groups(fp):
-            u = Unit(key=f"{o.id if o else '-'}/{group}", offender=o, victims=victims, group=group)
-            _case_atoms(u, fp, people)
+            u = Unit(
+                key=f"{o.id if o else '-'}/{group}",
+                offender=o,
+                victims=victims,
+                group=group,
+                atoms=set(case.atoms),
+                paths={a: list(ps) for a, ps in case.paths.items()},
+            )
             _victim_atoms(u, fp, group, victims)
             _offender_atoms(u, o)
             units.append(u)
