@@ -216,13 +216,9 @@ class _Core:
         """What the atom set established for `art`: its parts, items and role atoms."""
         if self._by_article is None:
             idx: dict[str, _ArticleIndex] = {}
-            info = _INDEXED
-            for a in self.atoms:
-                i = info.get(a, _UNSEEN)
-                if i is _UNSEEN:
-                    i = _index_info(a)
-                if i is None:
-                    continue
+            indexed = _indexed_then(self.prog)
+            found = {a: i for rid in self.fired for a, i in indexed[rid]}  # only derived atoms are an article's
+            for a, i in found.items():
                 art_, kind, value = i
                 ix = idx.get(art_)
                 if ix is None:
@@ -242,8 +238,21 @@ class _Core:
 
 
 ROLE_KINDS = ("displaced_by", "absorbed_by", "concurrent_with")  # `art.<kind>.<by>`: how `art` meets another article
-_INDEXED: dict[str, tuple[str, str, Any] | None] = {}  # atom -> (article, "core" | "item" | role kind, value), or None
-_UNSEEN = object()
+
+
+_INDEXED_THEN: dict[str, tuple[Program, dict[str, tuple[tuple[str, tuple[str, str, Any]], ...]]]] = {}
+
+
+def _indexed_then(prog: Program) -> dict[str, tuple[tuple[str, tuple[str, str, Any]], ...]]:
+    """For each rule of the program, the atoms it derives that enter an article's index."""
+    entry = _INDEXED_THEN.get(prog.name)
+    if entry is None or entry[0] is not prog:  # first use, or another rule base compiled since
+        out = {}
+        for rid, r in prog.rules.items():
+            pairs = [(a, _index_info(a)) for a in r.then]
+            out[rid] = tuple((a, i) for a, i in pairs if i is not None)
+        entry = _INDEXED_THEN[prog.name] = (prog, out)
+    return entry[1]
 
 
 def _index_info(atom: str) -> tuple[str, str, Any] | None:
@@ -257,7 +266,6 @@ def _index_info(atom: str) -> tuple[str, str, Any] | None:
         i = (b[0], "item", (int(b[2]), int(b[3])))
     elif len(b) >= 3 and b[1] in ROLE_KINDS:
         i = (b[0], b[1], None)
-    _INDEXED[atom] = i
     return i
 
 
