@@ -150,3 +150,30 @@ def test_every_role_atom_the_rule_base_can_derive_is_of_a_kind_the_engine_reads(
                 bits = a.split(".")
                 if bits[0].isdigit() and len(bits) >= 3 and bits[1].endswith(("_by", "_with")):
                     assert bits[1] in engine.ROLE_KINDS, (rule.id, a)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from(["act", "means", "capacity", "part 2 item 1"]),
+    st.sampled_from(["met", "not_met", "not_required", "unknown"]),
+    st.lists(st.text(min_size=1, max_size=12), max_size=3),
+    st.text(max_size=30),
+    st.booleans(),
+    st.lists(st.sampled_from(["R-167-SPECIAL", "R-RETRO"]), max_size=2),
+)
+def test_an_element_built_without_validation_is_the_validated_one(name, status, facts, reason, interp, readings):
+    from classifier.models import Element
+
+    fast = engine._element(name, status, list(facts), reason, "CC art. 166 part 1", interp, list(readings))
+    slow = Element(
+        element=name,
+        status=status,
+        facts=facts,
+        reason=reason,
+        source="CC art. 166 part 1",
+        interpretation=interp,
+        readings=readings,
+    )
+    assert fast == slow and fast.model_dump_json() == slow.model_dump_json() and repr(fast) == repr(slow)
+    assert Element.model_validate(fast.model_dump()) == fast
+    assert fast.model_copy(update={"facts": ["x"]}).facts == ["x"] and fast.facts == list(facts)
