@@ -135,7 +135,7 @@ class _Core:
         self._producers: dict[str, list[Rule]] | None = None
         self._by_article: dict[str, _ArticleIndex] | None = None
         self._best: dict[str, tuple[frozenset[str], tuple[str, ...], Rule | None]] = {}
-        self.cache: dict[tuple, Any] = {}  # the findings templates, and per-article lookups
+        self.cache: dict[tuple, Any] = {}  # the findings templates, by ("findings", full, language, people)
         self.outputs: list[str] | None = None  # the atoms that name a missing fact or a warning (consequences)
 
     @property
@@ -160,7 +160,6 @@ class _Core:
         atoms; the rest is rebuilt if ever asked for again)."""
         self._producers = self._by_article = None
         self._best = {}
-        self.cache = {k: v for k, v in self.cache.items() if k[0] == "findings"}
 
     def cond_support(self, c: Cond) -> tuple[frozenset[str], tuple[str, ...]]:
         op, arg = c
@@ -280,16 +279,6 @@ class _ArticleIndex:
 
 
 _NO_ARTICLE = _ArticleIndex(parts=(), items=(), roles=MappingProxyType({}))  # type: ignore[arg-type]  # shared: immutable
-
-_BITS: dict[str, tuple[str, ...]] = {}
-
-
-def _bits(atom: str) -> tuple[str, ...]:
-    """An atom's dot-separated parts (the vocabulary of atoms is finite: each is split once)."""
-    b = _BITS.get(atom)
-    if b is None:
-        b = _BITS[atom] = tuple(atom.split("."))
-    return b
 
 
 class Derivation:
@@ -586,7 +575,7 @@ def _role_rules(d: Derivation, art: str, kind: str) -> list[tuple[str, Rule]]:
     for a in core.article(art).roles.get(kind, ()):
         rule = core.support(a)[2]
         if rule:
-            out.append((".".join(_bits(a)[2:]), rule))
+            out.append((a.split(".", 2)[2], rule))  # `art.<kind>.<by>`: by
     return out
 
 
