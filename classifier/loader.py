@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,7 +190,9 @@ def explain(e: ValidationError, model: type[BaseModel] = FactPattern, limit: int
             )
             lines.append(tr("input.unknown_key", path=path, key=key, hint=hint))
         elif kind == "literal_error":
-            lines.append(tr("input.unknown_value", path=path, got=repr(got), allowed=ctx.get("expected", "")))
+            expected = str(ctx.get("expected", ""))  # pydantic's English "'a', 'b' or 'c'": the values alone
+            allowed_values = ", ".join(re.findall(r"'[^']*'", expected)) or expected
+            lines.append(tr("input.unknown_value", path=path, got=repr(got), allowed=allowed_values))
         elif kind == "missing":
             lines.append(tr("input.required", path=path))
         elif kind in ("bool_type", "bool_parsing"):

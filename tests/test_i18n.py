@@ -286,3 +286,13 @@ def test_reflow_unwraps_prose_and_keeps_examples(lines):
     assert [x for x in out.split("\n") if x.startswith(" ")] == [x for x in text.split("\n") if x.startswith(" ")]
     for a, b in itertools.pairwise(out.split("\n")):  # no line break left inside a prose paragraph
         assert not (a.strip() and b.strip() and not a.startswith(" ") and not b.startswith(" "))
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_an_unknown_value_lists_every_allowed_one_in_the_language(tmp_path, lang):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("case_id: A\nacts: [teleport]\n")
+    r = subprocess.run([THB, "validate", str(bad), "--lang", lang], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "'teleport'" in r.stderr
+    assert "'recruitment', 'transportation'" in r.stderr and "'sale', 'purchase'" in r.stderr
+    assert " or " not in r.stderr  # pydantic's English joining word is not passed on
