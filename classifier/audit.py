@@ -832,7 +832,7 @@ def process_chunk(task: tuple) -> list[tuple]:
 
 
 # ============================================================================ the results database
-ENGINE_MODULES = ("engine", "consequences", "units", "compiler", "facade", "oracle", "ruledata", "models", "loader")
+ENGINE_MODULES = ("engine", "consequences", "units", "compiler", "facade", "oracle", "ruledata", "models", "loader", "penalties", "i18n")
 
 
 def engine_version() -> str:
@@ -851,6 +851,8 @@ def engine_version() -> str:
         p = here / f"{m}.py"
         if p.exists():
             code.update(m.encode() + b"\0" + p.read_bytes() + b"\0")
+    for p in sorted((here / "locales").glob("*.yaml")):  # the engine's messages are part of the findings
+        code.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
     return f"thb-classifier {__version__}; rules {rules.hexdigest()[:12]}; code {code.hexdigest()[:12]}"
 
 

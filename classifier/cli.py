@@ -210,7 +210,8 @@ def articles(
             "verified": a.verified,
             "capacity_age": a.capacity_age,
             "summary": law("articles", a.article, a.summary),
-            "source": cite(f"CC art. {a.article}") + (f" ({edition()['text']}:{a.line})" if a.line else ""),
+            "source": cite(f"CC art. {a.article}"),
+            "edition": str(edition()["consolidated_to"]),
             "in_rule_logic": a.article in logic,
             "parts": [
                 {
@@ -221,7 +222,7 @@ def articles(
                     "min_years": p.penalty.min_years,
                     "max_years": p.penalty.max_years,
                     "gravity": p.gravity,
-                    "prosecution": _mode(p.gravity),
+                    "prosecution": _mode(a.article, p.part, p.gravity),
                 }
                 for p in a.parts.values()
             ],
@@ -265,7 +266,7 @@ def articles(
                     "—" if p.part is None else str(p.part),
                     prison(p),
                     tr(f"report.gravity.{p.gravity}"),
-                    tr(f"cli.mode.{_mode(p.gravity) or 'unknown'}"),
+                    tr(f"cli.mode.{_mode(a.article, p.part, p.gravity) or 'unknown'}"),
                     str(a.capacity_age) if k == 0 else "",
                 )
         out.print(t)
@@ -277,7 +278,7 @@ def articles(
     out.print(j["summary"])
     if not a.verified:
         out.print(f"[bold red]{tr('report.unverified')}[/bold red] " + str(a.raw.get("note", "")))
-    out.print(tr("cli.capacity", age=a.capacity_age, source=j["source"]))
+    out.print(tr("cli.capacity", age=a.capacity_age, source=tr("cli.source_edition", source=j["source"], edition=j["edition"])))
     for p in j["parts"]:
         out.print(f"\n[bold]{tr('cli.part', part=p['part'] if p['part'] is not None else '—')}[/bold]: {p['statement']}")
         for k, v in p["items"].items():
@@ -291,9 +292,9 @@ def articles(
     if j["elements"]:
         out.print(f"\n[bold]{tr('cli.elements')}[/bold]")
         for name, meta in j["elements"].items():
-            out.print(f"  {name}: {meta['label']} ({meta['source']})")
+            out.print(f"  {name}: {meta['label']} ({meta['source']})" if not ru else f"  {meta['label']} ({meta['source']})")
     if j["rules"]:
-        out.print(f"\n[bold]{tr('cli.rules')}[/bold] (rules/articles/{a.article}.yaml)")
+        out.print(f"\n[bold]{tr('cli.rules')}[/bold]")
         for r in j["rules"]:
             tag = f" [yellow][{', '.join(r['readings'])}][/yellow]" if r["readings"] else ""
             out.print(f"  {r['id']}: {r['says']} — {r['provision']}{tag}")

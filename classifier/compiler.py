@@ -27,6 +27,7 @@ Cond = tuple[str, Union[str, tuple["Cond", ...]]]
 
 BASE_PREFIXES = (
     "act.",
+    "joint.",
     "means.",
     "purpose.",
     "exploit.",
@@ -43,6 +44,8 @@ BASE_PREFIXES = (
     "grav.",
     "np.below_age",
     "foreign_law",
+    "inst.",
+    "pr.",
 )
 ATOM_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 MAX_RULES_PER_RULESET = 400  # durable-rules hangs past ~510 rules (reference/durable-rules.md)
@@ -165,12 +168,14 @@ def _generated_rules(article_files: dict[str, dict]) -> list[Rule]:
             target = targets.get(entry.get("class"))
             if not target:
                 continue
+            atom = f"{prefix[kind]}.{value}"
             out.append(
                 Rule(
                     id=f"vocab-{prefix[kind]}-{value}",
                     provision=entry["source"],
                     says=entry.get("says") or f"{entry['label'].capitalize()} is listed in {entry['source']}.",
-                    when=("atom", f"{prefix[kind]}.{value}"),
+                    # the offender's own act or means, or the group's for the joint trafficking act (CC art. 43(1))
+                    when=("any", (("atom", atom), ("atom", f"joint.{atom}"))) if kind != "purposes" else ("atom", atom),
                     then=(target,),
                     readings=(entry["reading"],) if entry.get("reading") else (),
                     origin="rules/vocabulary.yaml",
@@ -307,24 +312,29 @@ def stratify(name: str, rules: list[Rule]) -> Program:
     return prog
 
 
+# Rule files that form a program of their own (one analysis unit per victim offence, per case);
+# every other rule file belongs to `qualification` (one unit per offender and victim group).
+PROGRAM_OF_FILE = {"non-punishment.rules.yaml": "non_punishment", "prosecution.rules.yaml": "prosecution"}
+
+
 @functools.cache
 def programs() -> dict[str, Program]:
-    """The two programs: `qualification` (per offender × victim group) and `non_punishment` (per victim offence)."""
+    """The programs: `qualification` (per offender × victim group), `non_punishment` (per victim
+    offence) and `prosecution` (per case)."""
     files = logic_files()
     article_files = {k: v for k, v in files.items() if k.startswith("articles/")}
-    qual: list[Rule] = []
-    np_rules: list[Rule] = []
+    rules: dict[str, list[Rule]] = {"qualification": [], **{p: [] for p in PROGRAM_OF_FILE.values()}}
     for name, data in files.items():
-        target = np_rules if name == "non-punishment.rules.yaml" else qual
+        target = rules[PROGRAM_OF_FILE.get(name, "qualification")]
         for raw in data.get("rules") or []:
             target.append(_rule(raw, f"rules/{name}"))
-    qual.extend(_generated_rules(article_files))
+    rules["qualification"].extend(_generated_rules(article_files))
     readings = _known_readings()
-    for r in qual + np_rules:
+    for r in (r for rs in rules.values() for r in rs):
         for rid in r.readings:
             if rid not in readings:
                 raise RuleBaseError(f"{r.origin}: rule {r.id} cites unknown reading {rid}")
-    return {"qualification": stratify("qualification", qual), "non_punishment": stratify("non_punishment", np_rules)}
+    return {name: stratify(name, rs) for name, rs in rules.items()}
 
 
 def _known_readings() -> set[str]:

@@ -27,10 +27,22 @@ from .models import (
     Victim,
     VictimOffence,
 )
-from .ruledata import catalogue, consequences, edition, law_by_date, logic_files
+from .ruledata import (
+    catalogue,
+    consequences,
+    edition,
+    is_child,
+    law_by_date,
+    logic_files,
+    param,
+    params,
+    prosecution_rules,
+    readings,
+)
 from .units import CC2021_IN_FORCE
 
 LOW_GRAVITY = ("minor", "less_grave")
+TRAFFICKING = ("166", "167")
 
 
 def assemble(
@@ -52,7 +64,9 @@ def assemble(
     _law_notes(fp, quals, notes, warnings, missing)
     status = _victim_status(fp, derived)
     nps = _non_punishment(fp, status, backend, missing)
-    pro = _prosecution(fp, quals, warnings)
+    pro = _prosecution(fp, quals, warnings, backend)
+    _record_checks(fp, warnings)
+    _part_not_recorded(fp, quals, warnings)
     mis = _misclassification(fp, quals, nps, missing)
     return Findings(
         case_id=fp.case_id,
@@ -200,14 +214,15 @@ def _gravity_of(o: VictimOffence) -> str | None:
 
 
 def _capacity_age(o: VictimOffence) -> int:
+    ages = params()["ages"]
     if _kind(o) == "administrative":
-        return 16  # CoO art. 15 part 1
+        return ages["capacity_offences"]["value"]  # CoO art. 15 part 1
     cap14 = consequences()["capacity_14"]
     if o.instrument == "CC" and o.article in cap14:
         parts = cap14[o.article]
         if parts == "all" or (o.part is not None and o.part in parts):
-            return 14
-    return 16
+            return ages["capacity_listed_crimes"]["value"]  # CC art. 28 part 2
+    return ages["capacity_general"]["value"]  # CC art. 28 part 1
 
 
 def _offences(fp: FactPattern) -> list[tuple[Victim, VictimOffence, str]]:
@@ -239,42 +254,55 @@ def _non_punishment(fp: FactPattern, status: dict, backend: str | None, missing:
         a = {"vs.victim" if st["victim"] else "vs.contested" if st["contested"] else "vs.none"}
         if st["child"]:
             a.add("vs.child")
+        if v.citizenship and v.citizenship not in ("KG", "unknown"):
+            a.add("vs.foreign")  # a foreign citizen or stateless (Law 55 art. 28 part 3)
         age = fp.victim_age(v)
         if age is not None and age < _capacity_age(o):
             a.add("np.below_age")
         a.add({True: "caused.yes", False: "caused.no", None: "caused.unknown"}[o.caused_by_trafficking])
         kind = _kind(o)
         a.add(f"kind.{kind}")
+        if o.instrument == "CoM":
+            a.add("inst.com")
         if kind == "criminal":
             g = _gravity_of(o)
             a.add("grav.unknown" if g is None else "grav.low" if g in LOW_GRAVITY else "grav.high")
+        if fp.offence_date is not None:
+            if fp.offence_date < CC2021_IN_FORCE:
+                a.add("date.pre2021")
+            if fp.offence_date < param("dates", "law55_adopted"):
+                a.add("date.pre_law55")
+        if o.foreign_law:
+            a.add("foreign_law")
         units.append(a)
     from .engine import _run
 
     fired = _run("non_punishment", units, backend)
     prog = programs()["non_punishment"]
-    outcomes = logic_files()["non-punishment.rules.yaml"]["outcomes"]
-    lbd = law_by_date()["texts"]
+    data = logic_files()["non-punishment.rules.yaml"]
+    outcomes, additions = data["outcomes"], data["additions"]
     out = []
     for (v, o, path), fr in zip(items, fired, strict=True):
-        results = [t for rid in fr for t in prog.rules[rid].then if t in outcomes]
+        derived = [t for rid in fr for t in prog.rules[rid].then]
+        results = [t for t in derived if t in outcomes]
         if len(results) != 1:
             raise RuntimeError(f"non-punishment rules gave {results or 'no outcome'} for {v.id} art. {o.article}")
         meta = outcomes[results[0]]
         rd = sorted({r for rid in fr for r in prog.rules[rid].readings})
         reason = law("non_punishment", results[0], " ".join(str(meta["reason"]).split()))
-        if results[0] == "np.too_young":
+        if results[0] in ("np.too_young_crime", "np.too_young_offence"):
             reason = tr("engine.np.too_young", victim=v.id, age=fp.victim_age(v), cap=_capacity_age(o)) + reason
-        if fp.offence_date and fp.offence_date < CC2021_IN_FORCE and _kind(o) == "criminal":
-            reason += " " + law("law_by_date", "texts.np_pre2021", lbd["np_pre2021"])
-        if o.foreign_law:
-            reason += " " + law("law_by_date", "texts.np_foreign", lbd["np_foreign"])
+        basis = list(meta["basis"])
+        for k, add in additions.items():  # in the order the rule file lists them
+            if k in derived:
+                reason += " " + law("non_punishment", k, " ".join(str(add["reason"]).split()))
+                basis += [b for b in add.get("basis") or [] if b not in basis]
         out.append(
             NonPunishment(
                 victim=v.id,
                 offence=ArticleRef(instrument=o.instrument, article=o.article, part=o.part),
                 applies=meta["applies"],
-                basis=list(meta["basis"]),
+                basis=basis,
                 reason=reason,
                 interpretation=bool(rd),
                 readings=rd,
@@ -300,66 +328,73 @@ def _non_punishment(fp: FactPattern, status: dict, backend: str | None, missing:
 
 
 # --------------------------------------------------------------------------- prosecution
-def _pt(key: str) -> str:
-    return law("consequences", f"prosecution.{key}", consequences()["prosecution"][key])
-
-
 def _ex(key: str) -> str:
     return law("consequences", f"explanations.{key}", consequences()["explanations"][key])
 
 
-def _prosecution(fp: FactPattern, quals: list[Qualification], warnings: list[str]) -> Prosecution:
-    texts = consequences()["prosecution"]
+def _prosecution(fp: FactPattern, quals: list[Qualification], warnings: list[str], backend: str | None) -> Prosecution:
+    """Prosecution and reconciliation (LAW.md section 7): the `prosecution` rule program
+    (rules/prosecution.rules.yaml) decides, over one unit of facts of the case."""
+    data = prosecution_rules()
     considered = [q for q in quals if q.role in ("primary", "concurrent")] or [q for q in quals if q.role == "alternative"]
+    atoms = _prosecution_atoms(fp, considered)
+    from .engine import _run
+
+    (fired,) = _run("prosecution", [atoms], backend)
+    prog = programs()["prosecution"]
+    out = set(atoms) | {t for rid in fired for t in prog.rules[rid].then}
+    modes = [m for m in ("public", "private_public") if f"mode.{m}" in out]
+    recon = [r for r in ("permitted", "barred") if f"recon.{r}" in out]
     if not considered:
+        if modes or recon:
+            raise RuntimeError(f"prosecution rules decided {modes + recon} for a case with no qualification")
         return Prosecution(mode=None, reconciliation_permitted=None, basis=[], flags=[])
-    modes = {q.prosecution for q in considered}
-    mode = "public" if "public" in modes or None in modes else "private_public"
-    basis = ["CPC art. 24 part 4" if mode == "public" else "CPC art. 24 part 2", "CC art. 19"]
+    if len(modes) != 1 or len(recon) != 1:
+        raise RuntimeError(f"prosecution rules gave mode {modes} and reconciliation {recon}")
+    basis = [v if _is_code(v) else law("prosecution", k, v) for k, v in data["basis"].items() if k in out]
+    flags = [v for k, v in data["flags"].items() if k in out]
+    warnings += [law("prosecution", k, v) for k, v in data["warnings"].items() if k in out]
+    return Prosecution(mode=modes[0], reconciliation_permitted=recon[0] == "permitted", basis=basis, flags=flags)
+
+
+def _is_code(text: str) -> bool:
+    """A citation or a reading id (put into Russian form by `i18n.cite`), not a sentence to translate."""
+    return " " not in text.strip() or text.startswith(("CPC ", "CC ", "R-"))
+
+
+def _prosecution_atoms(fp: FactPattern, considered: list[Qualification]) -> set[str]:
+    """The facts of the case the prosecution rules read (their list: rules/prosecution.rules.yaml)."""
+    a: set[str] = set()
+    if not considered:
+        a.add("pr.considered.none")
+    if any(q.prosecution != "private_public" for q in considered):
+        a.add("pr.public")  # a public qualification, or one whose gravity is unknown
+    if {"organised_group", "criminal_community"} & set(fp.circumstances):
+        a.add("pr.organised")
+    if any(v.dependent_on_offender for v in fp.victims):
+        a.add("pr.dependent")
+    if any(q.article in TRAFFICKING and _has_child(fp, q.victims) for q in considered):
+        a.add("pr.child_trafficking")
+    carers = {o.id for o in fp.offenders if o.relation in ("parent", "carer") and not o.legal_entity}
+    if any(_has_child(fp, q.victims) and carers & set(q.offenders) for q in considered):
+        a.add("pr.representative")
     rec = fp.record
-    child_traf = any(q.article in ("166", "167") and _has_child(fp, q.victims) for q in considered)
-    dependent = any(v.dependent_on_offender for v in fp.victims)
-    organised = bool({"organised_group", "criminal_community"} & set(fp.circumstances))
-    permitted = all(q.gravity in LOW_GRAVITY for q in considered) and not organised
-    if organised:
-        basis += ["CC art. 57 part 2", "CPC art. 27 part 5 item 2"]
-    if permitted:
-        ex_officio = child_traf or dependent
-        on_complaint = rec.opened_on_victim_complaint if rec else None
-        if ex_officio and on_complaint is not True:
-            permitted = False
-            basis += ["CPC art. 24 part 3", "CPC art. 155 part 2", "CPC art. 27 part 5 item 1"]
-            if child_traf:
-                basis.append("R-CHILD-HELPLESS")
-        elif rec and on_complaint is False:
-            permitted = False
-            basis += ["CPC art. 27 part 5 item 1"]
-        else:
-            if ex_officio:
-                warnings.append(_pt("complaint_reconciled"))
-            basis += ["CC art. 57 part 1", "CPC art. 505 part 7"] + [
-                law("consequences", f"prosecution.reconciliation_conditions.{i}", t)
-                for i, t in enumerate(texts["reconciliation_conditions"])
-            ]
-    flags = []
-    if rec:
-        if mode == "public" and rec.prosecution in ("private", "private_public"):
-            flags.append("recorded_private")
-            warnings.append(_pt("renumbered"))
-        if mode == "public" and rec.opened_on_victim_complaint:
-            flags.append("opened_on_complaint_only")
-        if rec.terminated_by_reconciliation and not permitted:
-            flags.append("reconciliation_not_permitted")
-    return Prosecution(mode=mode, reconciliation_permitted=permitted, basis=_dedupe(basis), flags=flags)
+    if rec is not None:
+        if rec.opened_on_victim_complaint is True:
+            a.add("pr.complaint.yes")
+        elif rec.opened_on_victim_complaint is False:
+            a.add("pr.complaint.no")
+        if rec.prosecution in ("private", "private_public"):
+            a.add("pr.recorded_private")
+        if rec.terminated_by_reconciliation:
+            a.add("pr.reconciled")
+    if fp.offence_date is not None and fp.offence_date < CC2021_IN_FORCE:
+        a.add("date.pre2021")
+    return a
 
 
 def _has_child(fp: FactPattern, ids: list[str]) -> bool:
-    for v in fp.victims:
-        if v.id in ids:
-            age = fp.victim_age(v)
-            if age is not None and age < 18:
-                return True
-    return False
+    return any(v.id in ids and is_child(fp.victim_age(v)) for v in fp.victims)
 
 
 # --------------------------------------------------------------------------- misclassification
@@ -368,12 +403,19 @@ def _traf_charge(c) -> bool:
 
 
 def _charge_max_and_gravity(c) -> tuple[float, str]:
+    """The charged part's maximum imprisonment and gravity; nan and `unknown` when they cannot be
+    known — a charge recorded without a part has an unknown part, never the lowest (LAW.md section 6)."""
     if c.instrument in ("CoO", "CoM"):
         return 0.0, "minor"
     if c.instrument == "CC":
         art = catalogue().get(c.article)
         if art and art.parts:
-            p = art.parts.get(c.part) if c.part in art.parts else min(art.parts.values(), key=lambda x: x.max_years)
+            if c.part in art.parts:
+                p = art.parts[c.part]
+            elif c.part is None and len(art.parts) == 1:
+                p = next(iter(art.parts.values()))  # an article with a single part (or none)
+            else:
+                return float("nan"), "unknown"
             return p.max_years, p.gravity
     return float("nan"), "unknown"
 
@@ -432,7 +474,8 @@ def _misclassification(
                 suggested=ref(sug),
                 kind="trafficking_not_charged",
                 severity="high" if traf_prim else "medium",
-                explanation=_ex(key).format(suggested=_label(ref(sug)), charged=_label(charged)),
+                explanation=_ex(key).format(suggested=_label(ref(sug)), charged=_label(charged))
+                + (" " + tr("engine.mis.part_unknown") if _charge_max_and_gravity(charged)[1] == "unknown" else ""),
                 consequences=_consequences(["no_status", "no_non_punishment"], charged, sug),
                 interpretation=sug.interpretation,
             )
@@ -457,18 +500,9 @@ def _misclassification(
                 )
             )
         elif c.article != traf_prim.article:
-            why = tr("engine.mis.why_child") if traf_prim.article == "167" else tr("engine.mis.why_not_167")
-            out.append(
-                Misclassification(
-                    charged=cref,
-                    suggested=ref(traf_prim),
-                    kind="wrong_article",
-                    severity="high",
-                    explanation=_ex("wrong_article").format(charged=_label(cref), suggested=_label(ref(traf_prim)), why=why),
-                    consequences=_consequences([], c, traf_prim),
-                    interpretation=traf_prim.interpretation,
-                )
-            )
+            if any(q.article == c.article and q.role in ("primary", "concurrent") and c.part in (None, q.part) for q in quals):
+                continue  # the charge is a co-offender's own qualification (CC art. 43 part 2)
+            out.append(_wrong_article(fp, quals, c, cref, traf_prim))
     if prim is not None:
         for c in charges:
             if (
@@ -530,6 +564,78 @@ def _misclassification(
                     )
                     break
     return out
+
+
+def _wrong_article(fp: FactPattern, quals: list[Qualification], c, cref: ArticleRef, prim: Qualification) -> Misclassification:
+    """A trafficking article charged where the other one applies (LAW.md section 6): high where
+    the charge cannot stand (167 against an offender aged 14 or 15; 166 for the sale or purchase of
+    a child, trade in the strict sense), medium where the suggestion rests on R-167-SPECIAL or
+    R-167-SPECIAL-LIMIT, whose rival views support the charge."""
+    sugg = ArticleRef(instrument=prim.instrument, article=prim.article, part=prim.part)
+    rival_of = None
+    if c.article == "167" and any(q.article == "167" and q.role == "excluded" for q in quals):
+        severity, why = "high", tr("engine.mis.why_capacity_167")
+    elif c.article == "167" and not _has_child(fp, prim.victims):
+        severity, why = "high", tr("engine.mis.why_adult")
+    elif c.article == "166" and prim.article == "167" and {"sale", "purchase"} & set(fp.acts):
+        severity, why = "high", tr("engine.mis.why_child_traded")
+    elif c.article == "166" and prim.article == "167":
+        severity, why, rival_of = "medium", tr("engine.mis.why_child"), "R-167-SPECIAL"
+    elif "R-167-SPECIAL-LIMIT" in prim.readings:
+        severity, why, rival_of = "medium", tr("engine.mis.why_limit"), "R-167-SPECIAL-LIMIT"
+    else:
+        severity, why = "high", tr("engine.mis.why_not_167")
+    if rival_of:
+        rd = readings()[rival_of]
+        explanation = _ex("wrong_article_defensible").format(
+            charged=_label(cref),
+            suggested=_label(sugg),
+            why=why,
+            reading=rival_of,
+            rival=law("readings", f"{rival_of}.rival", rd["rival"]),
+        )
+    else:
+        explanation = _ex("wrong_article").format(charged=_label(cref), suggested=_label(sugg), why=why)
+    return Misclassification(
+        charged=cref,
+        suggested=sugg,
+        kind="wrong_article",
+        severity=severity,
+        explanation=explanation,
+        consequences=_consequences([], c, prim),
+        interpretation=prim.interpretation or rival_of is not None,
+    )
+
+
+def _record_checks(fp: FactPattern, warnings: list[str]) -> None:
+    """Warnings about how the record itself is written (rules/consequences.yaml `record_checks`)."""
+    entries = [(o.instrument, o.article, o.note or "") for v in fp.victims for o in v.offences]
+    if fp.record:
+        entries += [(c.instrument, c.article, "") for c in list(fp.record.charges) + list(fp.record.victim_charged_with)]
+    for check in consequences().get("record_checks") or []:
+        words = [w.lower() for w in check.get("or_note") or []]
+        hit = any(
+            inst == check["instrument"] and (art == check["article"] or any(w in note.lower() for w in words))
+            for inst, art, note in entries
+        )
+        if hit:
+            warnings.append(law("consequences", f"record_checks.{check['id']}", " ".join(check["text"].split())))
+
+
+def _part_not_recorded(fp: FactPattern, quals: list[Qualification], warnings: list[str]) -> None:
+    """A charge of an article made out, recorded without a part: its part is unknown (LAW.md section 6)."""
+    if fp.record is None:
+        return
+    for c in fp.record.charges:
+        if c.instrument != "CC" or c.part is not None:
+            continue
+        art = catalogue().get(c.article)
+        if art is None or None in art.parts:
+            continue  # an article without parts: nothing is missing
+        q = next((q for q in quals if q.article == c.article and q.role in ("primary", "concurrent")), None)
+        if q is not None:
+            sugg = ArticleRef(instrument=q.instrument, article=q.article, part=q.part)
+            warnings.append(_ex("part_not_recorded").format(charged=_label(ArticleRef(**c.model_dump())), suggested=_label(sugg)))
 
 
 def today() -> dt.date:

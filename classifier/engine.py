@@ -30,8 +30,9 @@ from .models import (
     MissingFact,
     Qualification,
 )
-from .ruledata import Part, catalogue, law_by_date
-from .units import CC2021_IN_FORCE, Unit, build_units
+from .penalties import penalty_limits
+from .ruledata import Part, catalogue, law_by_date, params
+from .units import CC2021_IN_FORCE, Unit, build_units, entities_only
 
 TRAFFICKING = ("166", "167")
 
@@ -366,7 +367,20 @@ class Finding:
 
     @property
     def key(self) -> tuple:
-        return (self.article, self.part, self.role)
+        # offenders share a qualification only when article, part and items agree: the
+        # official-position and parent/teacher/carer items are personal (CC art. 43 parts 1-2)
+        return (self.article, self.part, self.role, tuple(sorted(self.items)))
+
+
+def cite_items(article: str, part: int | None, items: list[int]) -> str:
+    """A qualification's full reference in the language in force: "CC art. 166 part 2 items 1, 5",
+    «пп. 1, 5 ч. 2 ст. 166 УК» (Russian legal order: item, part, article)."""
+    if len(items) <= 1:
+        return cite(_ref(article, part, items[0] if items else None))
+    nums = ", ".join(str(i) for i in items)
+    if lang() == "ru":
+        return f"пп. {nums} " + cite(_ref(article, part))
+    return _ref(article, part) + f" items {nums}"
 
 
 def _ref(article: str, part: int | None, item: int | None = None) -> str:
@@ -607,9 +621,12 @@ def _templates(d: Derivation, full: bool, people: tuple[bool, bool]) -> list[Fin
     for art in logic:
         if f"{art}.core" in d.atoms:
             made[art] = _chosen_part(d, art)
-    traf = "167" if "167.made" in d.atoms and "167.alternative" not in d.atoms else "166"
+    # the trafficking articles first: the other articles' roles refer to the one that prevails
+    order = sorted(made, key=lambda a: a not in TRAFFICKING)
     out = []
-    for art, part in made.items():
+    traf = "166"
+    for art in order:
+        part = made[art]
         elements, used = _elements(d, art, people) if full else ([], set())
         core = d.support(f"{art}.core.{part or 0}")
         rd = set(core.readings) | used
@@ -628,6 +645,8 @@ def _templates(d: Derivation, full: bool, people: tuple[bool, bool]) -> list[Fin
         )
         _assign_role(f, d, made, traf)
         out.append(f)
+        if art in TRAFFICKING and f.role is None and (traf != "167" or art == "167"):
+            traf = art  # the binding trafficking finding (167 before 166 when both stand)
     for f in out:  # the special norm carries the reading that made it prevail
         if f.role == "competing" and f.role_rule:
             for g in out:
@@ -681,9 +700,9 @@ def _assign_role(f: Finding, d: Derivation, made: dict[str, int | None], traf: s
     if f"{art}.capacity.met" not in d.atoms:
         f.role, f.capacity_excluded = "excluded", True  # the reason names the offender (`_instantiate`)
         return
-    displaced = _role_rules(d, art, "displaced_by")
-    if displaced:
-        by, rule = displaced[0]
+    for by, rule in _role_rules(d, art, "displaced_by"):
+        if by not in made or not _severity_check(rule.check, d, art, by):
+            continue
         f.role, f.role_rule, f.by = "competing", rule, by
         f.readings |= set(rule.readings)
         mine, theirs = f.part_data, cat[by].parts[made[by]]
@@ -703,25 +722,70 @@ def _assign_role(f: Finding, d: Derivation, made: dict[str, int | None], traf: s
         f.readings |= set(s.readings)
         f.reason = tr("engine.role.alternative", why=says(s.rule) if s.rule else "")
         return
-    for kind in ("absorbed_by", "concurrent_with"):
-        for by, rule in _role_rules(d, art, kind):
-            target = traf if by == "traf" else by
-            if target not in made:
-                continue
+    failed: tuple[str, Rule, str] | None = None  # an absorption whose check failed: then a further crime
+    for by, rule in _role_rules(d, art, "absorbed_by"):
+        target = traf if by == "traf" else by
+        if target not in made:
+            continue
+        ok, why = _check(rule.check, f, target, made, d)
+        if ok:
             f.readings |= set(rule.readings)
-            f.role_rule = rule
-            if kind == "absorbed_by":
-                ok, why = _check(rule.check, f, target, made, d)
-                if ok:
-                    f.role = "excluded"
-                    f.reason = tr("engine.role.absorbed", by=target, why=says(rule))
-                else:
-                    f.role = "concurrent"
-                    f.reason = tr("engine.role.concurrent_check", by=target, why=why)
-            else:
-                f.role = "concurrent"
-                f.reason = tr("engine.role.concurrent", by=target, why=says(rule))
+            f.role, f.role_rule = "excluded", rule
+            f.reason = tr("engine.role.absorbed", by=target, why=says(rule))
             return
+        failed = failed or (target, rule, why)
+    if failed:
+        target, rule, why = failed
+        f.readings |= set(rule.readings)
+        f.role, f.role_rule = "concurrent", rule
+        f.reason = tr("engine.role.concurrent_check", by=target, why=why)
+        return
+    for by, rule in _role_rules(d, art, "concurrent_with"):
+        target = traf if by == "traf" else by
+        if target not in made:
+            continue
+        f.readings |= set(rule.readings)
+        f.role, f.role_rule = "concurrent", rule
+        f.reason = tr("engine.role.concurrent", by=target, why=says(rule))
+        return
+
+
+def _sanction(article: str, part: int | None) -> tuple[float, float, bool]:
+    """A part's sanction as the Code writes it, for comparing norms (LAW.md section 5 rule 2): the
+    maximum, the minimum, and whether confiscation is mandatory."""
+    p = catalogue()[article].parts[part]
+    return (p.max_years, p.min_years, "confiscation" in p.penalty.additional)
+
+
+def _effective_part(d: Derivation, art: str, discount: dict | None) -> int | None:
+    """The part of `art` made out for the comparison of norms: the chosen part, or — when an item
+    does not count for it (`discount`: the pregnancy item without the offender's knowledge) — the
+    most serious part made out without that item."""
+    chosen = _chosen_part(d, art)
+    if not discount:
+        return chosen
+    dart, rest = discount["item"].split("(")
+    dpart, ditem = (int(x) for x in rest.split(")"))
+    if dart != art or discount.get("unless") in d.atoms:
+        return chosen
+    items = [pi for pi in _items(d, art) if pi != (dpart, ditem)]
+    parts = catalogue()[art].parts
+    valid = [p for p in _parts_made(d, art) if not parts[p].items or any(ip == p for ip, _ in items)]
+    return max(valid, key=lambda p: (*_seriousness(art, p), p or 0)) if valid else chosen
+
+
+def _severity_check(check: Any, d: Derivation, art: str, by: str) -> bool:
+    """Whether `art` is displaced by `by`: a special norm displaces the general one (CC art. 22
+    part 2) unless the general one's part is more severe (R-167-SPECIAL-LIMIT, R-MARRIAGE-SPECIAL);
+    `severity: not_less` — `by`'s part is at least as severe as `art`'s; `more` — more severe."""
+    if not check:
+        return True
+    if not isinstance(check, dict) or check.get("severity") not in ("not_less", "more"):
+        raise ValueError(f"unknown displacement check {check!r}")
+    discount = check.get("discount")
+    mine = _sanction(art, _effective_part(d, art, discount))
+    theirs = _sanction(by, _effective_part(d, by, discount))
+    return theirs > mine if check["severity"] == "more" else not mine > theirs
 
 
 def _check(check: Any, f: Finding, target: str, made: dict[str, int | None], d: Derivation) -> tuple[bool, str]:
@@ -743,6 +807,18 @@ def _check(check: Any, f: Finding, target: str, made: dict[str, int | None], d: 
         if tpart == int(p) and int(i) in [i2 for p2, i2 in _items(d, art) if p2 == tpart]:
             return True, ""
         return False, tr("engine.check.item", item=i, part=p)
+    if isinstance(check, dict) and "item_any" in check:  # the item met in whichever part is chosen
+        for want in check["item_any"]:
+            art, rest = want.split("(")
+            p, i = rest.split(")")
+            if art == target and (int(p), int(i)) in _items(d, art):
+                return True, ""
+        named = []
+        for want in check["item_any"]:
+            art, rest = want.split("(")
+            p, i = rest.split(")")
+            named.append(cite(_ref(art, int(p), int(i))))
+        return False, tr("engine.check.item_any", items="; ".join(named))
     raise ValueError(f"unknown check {check!r}")
 
 
@@ -769,6 +845,8 @@ def _merge(findings: list[Finding]) -> list[Finding]:
                             "status": "met" if {e.status, other.status} == {"met"} else e.status,
                         }
                     )
+            if m.capacity_excluded and f.reason not in m.reason:  # every offender excluded for age is named
+                m.reason = f"{m.reason}; {f.reason}"
         else:
             merged[k] = f
     return list(merged.values())
@@ -780,7 +858,11 @@ def _rank(findings: list[Finding]) -> None:
         return
 
     def key(f: Finding) -> tuple:
-        return (f.article in TRAFFICKING, *_seriousness(f.article, f.part), f.article == "167")
+        # LAW.md section 5 rule 6: trafficking first, then the higher maximum, then the higher
+        # minimum, then 167 before 166; among equals, the qualification with more items (an
+        # offender's personal items), then the first offender named — so the choice never rests on
+        # the order in which rules fired
+        return (f.article in TRAFFICKING, *_seriousness(f.article, f.part), f.article == "167", len(f.items))
 
     best = max(cands, key=key)
     others = [f for f in cands if f is not best]
@@ -799,7 +881,13 @@ def _rank(findings: list[Finding]) -> None:
             if f.offenders != best.offenders:
                 who.append(tr("engine.rank.offenders", ids=", ".join(f.offenders)))
             scope = tr("engine.rank.against", who="; ".join(who)) if who else ""
-            f.reason = tr("engine.rank.also", scope=scope, lead=lead, why=f.reason)
+            if f.offenders and not set(f.offenders) & set(best.offenders):
+                # other offenders' own qualification (CC art. 43 part 2), not one person's aggregate (art. 21)
+                f.reason = tr("engine.rank.own", scope=scope, lead=lead, why=f.reason)
+                f.extra_sources.append("CC art. 43 part 2")
+            else:
+                f.reason = tr("engine.rank.also", scope=scope, lead=lead, why=f.reason)
+                f.extra_sources.append("CC art. 21")
 
 
 def _historical(article: str, d: dt.date | None) -> HistoricalEquivalent | None:
@@ -821,12 +909,12 @@ def _historical(article: str, d: dt.date | None) -> HistoricalEquivalent | None:
     return None
 
 
-def _mode(gravity: str | None) -> str | None:
-    if gravity in ("minor", "less_grave"):
+def _mode(article: str, part: int | None, gravity: str | None) -> str | None:
+    """The prosecution mode of a qualification (CPC art. 24), from rules/parameters.yaml."""
+    pm = params()["prosecution_mode"]
+    if any(x["article"] == article and x["part"] == part for x in pm["private_public_also"]):
         return "private_public"
-    if gravity in ("grave", "especially_grave"):
-        return "public"
-    return None
+    return pm["by_gravity"].get(gravity) if gravity else None
 
 
 def _to_model(f: Finding, fp: FactPattern) -> Qualification:
@@ -839,6 +927,7 @@ def _to_model(f: Finding, fp: FactPattern) -> Qualification:
     sources = [_ref(f.article, f.part)] + [_ref(f.article, f.part, i) for i in f.items]
     if f.role_rule:
         sources.append(f.role_rule.provision)
+    sources += f.extra_sources
     gravity = p.gravity if p.gravity in ("minor", "less_grave", "grave", "especially_grave") else None
     return Qualification(
         instrument=art.instrument,
@@ -851,8 +940,9 @@ def _to_model(f: Finding, fp: FactPattern) -> Qualification:
         offenders=f.offenders,
         victims=f.victims,
         gravity=gravity,
-        prosecution=_mode(gravity),
+        prosecution=_mode(f.article, f.part, gravity),
         penalty=_penalty(f.article, f.part, p),
+        penalty_limits=[] if f.role == "excluded" else penalty_limits(p, [o for o in fp.offenders if o.id in f.offenders]),
         interpretation=bool(rd),
         readings=rd,
         historical_equivalent=_historical(f.article, fp.offence_date),
@@ -965,12 +1055,32 @@ def _classify(plan: _Plan, backend: str | None) -> Findings:
 
     fp = plan.fp
     findings, derived = _qualify(fp, plan.units, backend)
-    quals = [_to_model(f, fp) for f in findings]
     extra_missing: list[MissingFact] = []
     extra_warnings: list[str] = []
+    entities = entities_only(fp)
+    if entities:
+        # CC art. 24 part 3: no qualification at all; say what the conduct would make out against
+        # the natural persons who acted for the entity (LAW.md section 2)
+        extra_warnings += _entity_conduct(findings, entities)
+        quals: list[Qualification] = []
+    else:
+        quals = [_to_model(f, fp) for f in findings]
     _age_branches(plan, backend, findings, extra_missing, extra_warnings)
     out = assemble(fp, quals, derived, backend, extra_missing, extra_warnings)
     return i18n.localise_citations(out)
+
+
+def _entity_conduct(findings: list[Finding], entities: list) -> list[str]:
+    ids = ", ".join(o.id for o in entities)
+    out = []
+    for f in findings:
+        if f.role in (None, "primary", "concurrent", "alternative"):
+            ref = cite_items(f.article, f.part, f.items)
+            key = "engine.entity.alternative" if f.role == "alternative" else "engine.entity.conduct"
+            out.append(tr(key, ref=ref, ids=ids))
+    if not out:
+        out.append(tr("engine.entity.nothing", ids=ids))
+    return out
 
 
 def _summary(findings: list[Finding]) -> str:

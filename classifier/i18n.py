@@ -115,7 +115,11 @@ _NUM = r"[\d]+(?:-[\d]+)?"
 _CITE_RULES: list[tuple[str, Any]] = [
     (rf"CC (\d{{4}}) art\. ({_NUM})( note)?", lambda m: ("примечание к " if m[3] else "") + f"ст. {m[2]} УК {m[1]} г."),
     (rf"CC appendix 1 items? ({_NUM})", lambda m: f"п. {m[1]} приложения 1 к УК"),
-    (rf"\b(CC|CPC|CoO) art\. ({_NUM}) part ({_NUM}) items? ({_NUM})", lambda m: f"п. {m[4]} ч. {m[3]} ст. {m[2]} {_CODES[m[1]]}"),
+    (
+        rf"\b(CC|CPC|CoO) art\. ({_NUM}) part ({_NUM}) (items?) ({_NUM})",
+        lambda m: ("пп." if m[4] == "items" else "п.") + f" {m[5]} ч. {m[3]} ст. {m[2]} {_CODES[m[1]]}",
+    ),
+    (rf"\b(CC|CPC|CoO) art\. ({_NUM}) parts ({_NUM}) and ({_NUM})", lambda m: f"ч. {m[3]} и {m[4]} ст. {m[2]} {_CODES[m[1]]}"),
     (rf"\b(CC|CPC|CoO) art\. ({_NUM}) parts? ({_NUM})", lambda m: f"ч. {m[3]} ст. {m[2]} {_CODES[m[1]]}"),
     (rf"\b(CC|CPC|CoO) art\. ({_NUM}) note", lambda m: f"примечание к ст. {m[2]} {_CODES[m[1]]}"),
     (rf"\b(CC|CPC|CoO) arts?\. ({_NUM}(?:, {_NUM})*)", lambda m: f"ст. {m[2]} {_CODES[m[1]]}"),
@@ -124,10 +128,7 @@ _CITE_RULES: list[tuple[str, Any]] = [
     (r"Law 55", lambda m: "Закон № 55"),
     (r"Palermo Protocol art\. 3\(a\)", lambda m: "п. «a» ст. 3 Палермского протокола"),
     (r"Palermo Protocol art\. 3", lambda m: "ст. 3 Палермского протокола"),
-    (
-        r"\(amended 24 Jan 2023(, seed 000 line 90)?\)",
-        lambda m: "(в ред. от 24.01.2023" + (", источник 000, строка 90" if m[1] else "") + ")",
-    ),
+    (r"\(amended 24 Jan 2023\)", lambda m: "(в ред. от 24.01.2023)"),
     (r"\(2011 text\)", lambda m: "(ред. 2011 г.)"),
     (r"\(unverified\)", lambda m: "(не проверено)"),
 ]

@@ -64,7 +64,7 @@ class Victim(_In):
     age: Age | None = None
     birth_date: dt.date | None = None
     sex: Literal["female", "male", "unknown"] | None = None
-    citizenship: str | None = Field(default=None, description="ISO 3166 alpha-2 code, or `unknown`")
+    citizenship: str | None = Field(default=None, description="ISO 3166 alpha-2 code, `stateless`, or `unknown`")
     pregnant: StrictBool | None = None
     dependent_on_offender: StrictBool | None = None
     consented: StrictBool | None = None
@@ -73,7 +73,7 @@ class Victim(_In):
     @field_validator("citizenship")
     @classmethod
     def _iso(cls, v: str | None) -> str | None:
-        if v is not None and v != "unknown" and not re.fullmatch(r"[A-Z]{2}", v):
+        if v is not None and v not in ("unknown", "stateless") and not re.fullmatch(r"[A-Z]{2}", v):
             raise ValueError(tr("model.citizenship"))
         return v
 
@@ -84,6 +84,11 @@ class Offender(_In):
     official: StrictBool | None = None
     legal_entity: StrictBool | None = None
     relation: Relation | None = None
+    # v4 (LAW.md section 2): the unauthorised intermediary of CC art. 185
+    adoption_intermediary: StrictBool | None = None
+    # v4: what THIS offender did, each a subset of the case's `acts` / `means` (default: all of them)
+    acts: list[Act] | None = None
+    means: list[Means] | None = None
 
 
 class Charge(_In):
@@ -136,6 +141,14 @@ class FactPattern(_In):
             dup = sorted({i for i in ids if ids.count(i) > 1})
             if dup:
                 raise ValueError(tr("model.duplicate_id", kind=tr(f"model.{kind}"), id=dup[0]))
+        for o in self.offenders:
+            for key in ("acts", "means"):
+                own, case = getattr(o, key), getattr(self, key)
+                extra = [x for x in own or () if x not in case]
+                if extra:
+                    raise ValueError(
+                        tr("model.offender_subset", id=o.id, key=key, extra=", ".join(extra), case=", ".join(case) or tr("model.none"))
+                    )
         vids = {v.id for v in self.victims}
         if self.record:
             for i, c in enumerate(self.record.victim_charged_with):
@@ -195,6 +208,18 @@ class HistoricalEquivalent(_Out):
     source_quality: Literal["verified", "secondary"]
 
 
+class PenaltyLimit(_Out):
+    """The limits CC arts. 103 and 108 put on the article's sanction for offenders under 18 at
+    the offence (LAW.md section 3), for one group of offenders sharing them."""
+
+    offenders: list[str]
+    text: str
+    basis: list[str]
+    interpretation: bool = False
+    readings: list[str] = []
+    imprisonment: list[float | None] | None = None  # [min, max] years; null when no imprisonment is possible
+
+
 class Qualification(_Out):
     instrument: str
     article: str
@@ -208,6 +233,7 @@ class Qualification(_Out):
     gravity: Gravity | None
     prosecution: Mode | None
     penalty: str
+    penalty_limits: list[PenaltyLimit] = []
     interpretation: bool
     readings: list[str]
     historical_equivalent: HistoricalEquivalent | None

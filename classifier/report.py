@@ -5,6 +5,8 @@ report follows `--lang`."""
 
 from __future__ import annotations
 
+import re
+
 from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -31,6 +33,20 @@ def label(q: Qualification) -> str:
     return tr("engine.label.article", article=q.article) + (f"({q.part})" if q.part is not None else "") + items
 
 
+_PART_ITEM = re.compile(r"^part (\d+)(?: items? (\d+(?:, ?\d+)*))?$")
+
+
+def element_label(q: Qualification, name: str) -> str:
+    """An element as shown: its id in English (`act`, `part 2 item 2`), its label in Russian
+    («действие», «п. 2 ч. 2»)."""
+    m = _PART_ITEM.match(name)
+    if m and lang() != "en":
+        if m.group(2):
+            return tr("training.element.item", part=m.group(1), item=m.group(2))
+        return tr("training.element.part", part=m.group(1))
+    return law("elements", f"{q.article}.{name}", name)
+
+
 def _ref(r) -> str:
     from .consequences import _label
 
@@ -47,7 +63,7 @@ def _qual_table(q: Qualification) -> Table:
         if e.readings:
             why.append("  " + tr("report.reading_tag", ids=", ".join(e.readings)), style="yellow")
         why.append(f"\n{', '.join(e.facts)} · {e.source}", style="dim")
-        t.add_row(e.element, Text(tr(f"report.status.{e.status}"), style=STATUS_STYLE[e.status]), why)
+        t.add_row(element_label(q, e.element), Text(tr(f"report.status.{e.status}"), style=STATUS_STYLE[e.status]), why)
     return t
 
 
@@ -60,6 +76,10 @@ def _qual_block(q: Qualification, explain: bool) -> Group:
     mode = tr("report.mode." + (q.prosecution or "unknown"))
     meta = f"  {q.penalty}; {gravity}; {mode}"
     lines.append(Text(meta))
+    for pl in q.penalty_limits:  # offenders under 18: the limits CC arts. 103 and 108 put on the sanction
+        lines.append(Text("  " + tr("report.penalty_limits", ids=", ".join(pl.offenders), text=pl.text), style="magenta"))
+        extra = f"; {', '.join(pl.readings)}" if pl.readings else ""
+        lines.append(Text("    " + tr("report.basis", items="; ".join(pl.basis)) + extra, style="dim"))
     who = []
     if q.offenders:
         who.append(tr("report.offenders", ids=", ".join(q.offenders)))
@@ -116,7 +136,14 @@ def render(f: Findings, console: Console, explain: bool = False) -> None:
             sug = f" → {_ref(m.suggested)}" if m.suggested else ""
             parts.append(
                 Text(
-                    "  " + tr("report.charged_as", severity=m.severity, kind=m.kind, charged=_ref(m.charged), suggested=sug),
+                    "  "
+                    + tr(
+                        "report.charged_as",
+                        severity=tr(f"report.severity.{m.severity}"),
+                        kind=tr(f"report.kind.{m.kind}"),
+                        charged=_ref(m.charged),
+                        suggested=sug,
+                    ),
                     style="red",
                 )
             )
@@ -133,7 +160,7 @@ def render(f: Findings, console: Console, explain: bool = False) -> None:
         parts.append(Text(f"  {tr(f'report.mode.{p.mode}')}; {rec}", style="bold"))
         parts.append(Text("  " + tr("report.basis", items="; ".join(p.basis)), style="dim"))
         for fl in p.flags:
-            parts.append(Text("  " + tr("report.flag", flag=fl), style="red"))
+            parts.append(Text("  " + tr("report.flag", flag=tr(f"report.flag.{fl}")), style="red"))
 
     if f.non_punishment:
         parts.append(Text("\n" + tr("report.non_punishment"), style="bold"))

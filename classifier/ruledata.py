@@ -187,12 +187,72 @@ def logic_files() -> dict[str, dict[str, Any]]:
     return out
 
 
+@functools.cache
+def params() -> dict[str, Any]:
+    """The legal parameters (`rules/parameters.yaml`): ages, dates, gravity bands, damage bands,
+    the prosecution mode by gravity — every number the engine decides by, with its source."""
+    return _load("parameters.yaml")
+
+
+def param(section: str, key: str) -> Any:
+    """One parameter's value, e.g. `param("ages", "child_below")` -> 18."""
+    return params()[section][key]["value"]
+
+
+def is_child(age: int | None) -> bool:
+    """Under 18 at the offence (CC appendix 1 item 9); an age not stated is not established to be a child."""
+    return age is not None and age < param("ages", "child_below")
+
+
+@functools.cache
+def juvenile() -> dict[str, Any]:
+    """The limits CC arts. 97-109 put on penalties for offenders under 18 (`rules/juvenile-penalties.yaml`)."""
+    return _load("juvenile-penalties.yaml")
+
+
+@functools.cache
+def prosecution_rules() -> dict[str, Any]:
+    """The prosecution decision's texts and bases (`rules/prosecution.rules.yaml`)."""
+    return logic_files()["prosecution.rules.yaml"]
+
+
+@functools.cache
+def sources() -> dict[str, Any]:
+    """The source reports (`rules/sources.yaml`): titles and the locator of every line range."""
+    path = rules_dir() / "sources.yaml"
+    return _load("sources.yaml") if path.exists() else {}
+
+
+def cite_source(seed: str, lines: str | None, language: str = "en") -> str | None:
+    """A source report cited as a reader can find it (LAW.md section 11): its short title and the
+    locators (section, paragraph, page…) of the lines cited, from `rules/sources.yaml` — never the
+    project's file name or line. None when the report is not described there."""
+    doc = sources().get(seed)
+    if not doc:
+        return None
+    short = doc.get("short_ru") if language == "ru" and doc.get("short_ru") else doc["short"]
+    if not lines:
+        return short
+    spans = []
+    for chunk in str(lines).replace(" ", "").split(","):
+        lo, _, hi = chunk.partition("-")
+        if lo.isdigit():
+            spans.append((int(lo), int(hi) if hi.isdigit() else int(lo)))
+    found: list[str] = []
+    for loc in doc.get("locators") or []:
+        if loc.get("citable") is False:
+            continue
+        if any(loc["from"] <= hi and lo <= loc["to"] for lo, hi in spans):
+            text = loc.get(language) or loc["en"]
+            if text not in found:
+                found.append(text)
+    return short + (", " + "; ".join(found) if found else "")
+
+
 def gravity_for(max_years: float | None) -> str:
     """CC art. 19 part 2: the category follows the maximum imprisonment of the sanction."""
-    if not max_years:
-        return "minor"
-    if max_years <= 5:
-        return "less_grave"
-    if max_years <= 10:
-        return "grave"
-    return "especially_grave"
+    for band in params()["gravity"]["bands"]:
+        top = band["max_years"]
+        if top is None or (max_years or 0) <= top:
+            return band["gravity"]
+    raise ValueError(f"no gravity band for {max_years!r} years")  # the last band has no limit

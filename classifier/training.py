@@ -24,7 +24,7 @@ from pydantic import Field, PrivateAttr, StrictBool, StrictInt, ValidationError,
 from .i18n import cite, lang, law, tr
 from .loader import InputError, explain, parse, read_text
 from .models import Charge, FactPattern, Findings, Misclassification, Mode, Qualification, Role, _In
-from .ruledata import catalogue, vocabulary
+from .ruledata import catalogue, cite_source, vocabulary
 
 CASES_ENV = "THB_CASES"
 TRAFFICKING = ("166", "167")
@@ -316,17 +316,10 @@ def citation(case: Case) -> str:
     s = case.source
     if s is None:
         return tr("training.source.none")
+    # the report by its title and locator (section, paragraph, page), never the project's file or line
     bits = []
     if s.seed:
-        if not s.lines:
-            bits.append(tr("training.source.seed", seed=s.seed))
-        else:
-            many = "-" in s.lines
-            bits.append(tr("training.source.seed_lines" if many else "training.source.seed_line", seed=s.seed, lines=s.lines))
-    elif s.lines:
-        bits.append(tr("training.source.lines", lines=s.lines))
-    if s.brief:
-        bits.append(tr("training.source.brief", brief=s.brief))
+        bits.append(cite_source(s.seed, s.lines, lang()) or tr("training.source.unknown"))
     if s.reference:
         bits.append(s.reference)
     return "; ".join(bits) or tr("training.source.none")
@@ -682,7 +675,6 @@ class QuizResult:
 
 _STATUS_ANSWER = {"met": "met", "not_required": "not_required", "not_met": "not_met", "unknown": "not_met"}
 _FIELD = {"act": ("acts", "acts"), "means": ("means", "means"), "purpose": ("purposes", "purposes")}
-_PART_ITEM = re.compile(r"^part (\d+)(?: items? (\d+(?:, ?\d+)*))?$")
 
 
 def art_short(article: str, part: int | None = None) -> str:
@@ -698,12 +690,9 @@ def _cap(text: str) -> str:
 
 def element_label(q: Qualification, name: str) -> str:
     """An element as shown: its id in English (`act`, `part 2 item 2`), its Russian label in Russian."""
-    m = _PART_ITEM.match(name)
-    if m and lang() != "en":
-        if m.group(2):
-            return tr("training.element.item", part=m.group(1), item=m.group(2))
-        return tr("training.element.part", part=m.group(1))
-    return law("elements", f"{q.article}.{name}", name)
+    from .report import element_label as label
+
+    return label(q, name)
 
 
 def date_text(d: dt.date) -> str:

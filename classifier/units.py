@@ -12,16 +12,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .models import FactPattern, Offender, Victim
+from .ruledata import is_child, param, params
 
-CC2021_IN_FORCE = dt.date(2021, 12, 1)
-CC2017_IN_FORCE = dt.date(2019, 1, 1)
-# CC appendix 1 items 5-8: damage thresholds in calculation indices at the time of the offence.
-DAMAGE_BANDS = [
-    (25000, "damage.especially_large"),
-    (10000, "damage.large"),
-    (100, "damage.significant"),
-    (10, "damage.insignificant"),
-]
+# The dates and thresholds come from rules/parameters.yaml (each with its legal source).
+CC2021_IN_FORCE: dt.date = param("dates", "cc2021_in_force")
+CC2017_IN_FORCE: dt.date = param("dates", "cc2017_in_force")
+LAW55_ADOPTED: dt.date = param("dates", "law55_adopted")
+# Flags of joint commission: with any of them, every member answers for the joint trafficking act
+# (CC art. 43 part 1), whatever their own `acts` and `means` say (LAW.md section 2).
+GROUP_FLAGS = ("group", "group_prior_conspiracy", "organised_group", "criminal_community")
 
 
 @dataclass
@@ -42,13 +41,14 @@ class Unit:
 
 
 def age_class(age: int | None) -> str:
+    """The offender's age band for capacity (CC art. 28): under 14, 14-15, 16-17, adult."""
     if age is None:
         return "unknown"
-    if age < 14:
+    if age < param("ages", "capacity_listed_crimes"):
         return "u14"
-    if age < 16:
+    if age < param("ages", "capacity_general"):
         return "14_15"
-    if age < 18:
+    if age < param("ages", "child_below"):
         return "16_17"
     return "adult"
 
@@ -63,11 +63,15 @@ def victim_groups(fp: FactPattern) -> list[tuple[str, list[Victim]]]:
     bands separately to report what would change."""
     children, adults = [], []
     for v in fp.victims:
-        age = fp.victim_age(v)
-        is_child = age is not None and age < 18
-        (children if is_child else adults).append(v)
+        (children if is_child(fp.victim_age(v)) else adults).append(v)
     groups = [(g, vs) for g, vs in (("child", children), ("adult", adults)) if vs]
     return groups or [("none", [])]
+
+
+def entities_only(fp: FactPattern) -> list[Offender]:
+    """The offenders when every one of them is a legal entity (CC art. 24 part 3: no subject of
+    crime at all); empty otherwise."""
+    return list(fp.offenders) if fp.offenders and all(o.legal_entity for o in fp.offenders) else []
 
 
 def build_units(fp: FactPattern) -> list[Unit]:
@@ -75,6 +79,7 @@ def build_units(fp: FactPattern) -> list[Unit]:
     offenders: list[Offender | None] = list(people) if people else [None]
     case = Unit(key="case", offender=None, victims=[], group="none")
     _case_atoms(case, fp, people)  # the same in every unit of the case: worked out once
+    entity = bool(entities_only(fp))
     units = []
     for o in offenders:
         for group, victims in victim_groups(fp):
@@ -87,16 +92,34 @@ def build_units(fp: FactPattern) -> list[Unit]:
                 paths={a: list(ps) for a, ps in case.paths.items()},
             )
             _victim_atoms(u, fp, group, victims)
-            _offender_atoms(u, o)
+            _offender_atoms(u, o, entity)
+            _conduct_atoms(u, fp, o)
             units.append(u)
     return units
 
 
+def _conduct_atoms(u: Unit, fp: FactPattern, o: Offender | None) -> None:
+    """The acts and means of this offender: their own lists (`offenders[].acts`, `.means`) or,
+    without them, all the case's. With a group flag, the acts and means of the group they did not
+    take part in themselves are still theirs for the joint trafficking act (CC art. 43 part 1):
+    `joint.act.*` / `joint.means.*`, which only the trafficking elements read."""
+    group = any(c in GROUP_FLAGS for c in fp.circumstances)
+    for key, prefix in (("acts", "act"), ("means", "means")):
+        case_values = getattr(fp, key)
+        own = getattr(o, key) if o is not None else None
+        if own is None:
+            for x in case_values:
+                u.add(f"{prefix}.{x}", key)
+            continue
+        for x in own:
+            u.add(f"{prefix}.{x}", f"offenders[{o.id}].{key}")
+        if group:
+            for x in case_values:
+                if x not in own:
+                    u.add(f"joint.{prefix}.{x}", key, *[f"circumstances.{c}" for c in fp.circumstances if c in GROUP_FLAGS])
+
+
 def _case_atoms(u: Unit, fp: FactPattern, people: list[Offender]) -> None:
-    for a in fp.acts:
-        u.add(f"act.{a}", "acts")
-    for m in fp.means:
-        u.add(f"means.{m}", "means")
     for p in fp.purposes:
         u.add(f"purpose.{p}", "purposes")
     for e in fp.exploitation:
@@ -107,17 +130,27 @@ def _case_atoms(u: Unit, fp: FactPattern, people: list[Offender]) -> None:
         u.add("victims.all_two", "victims")
     if len(people) >= 2:
         u.add("offs.two", "offenders")
-        for cap in (14, 16, 18):
+        ages = params()["ages"]
+        for key in ("capacity_listed_crimes", "capacity_general", "capacity_adult_only"):
+            cap = ages[key]["value"]
             if sum(capable(o.age, cap) for o in people) < 2:
                 u.add(f"offs.short{cap}", *[f"offenders[{o.id}].age" for o in people])
+    for o in people:
+        if o.adoption_intermediary:
+            u.add("offs.adoption_intermediary", f"offenders[{o.id}].adoption_intermediary")
     d = fp.offence_date
     if d is not None and d < CC2017_IN_FORCE:
         u.add("date.pre2019", "offence_date")
     elif d is not None and d < CC2021_IN_FORCE:
         u.add("date.cc2017", "offence_date")
+    if d is not None and d < CC2021_IN_FORCE:
+        u.add("date.pre2021", "offence_date")
+    if d is not None and d < LAW55_ADOPTED:
+        u.add("date.pre_law55", "offence_date")
     if fp.damage_ci is not None:
         u.add("damage.stated", "damage_ci")
-        band = next((atom for limit, atom in DAMAGE_BANDS if fp.damage_ci >= limit), "damage.below")
+        bands = params()["damage_bands"]["bands"]
+        band = next((b["atom"] for b in bands if fp.damage_ci >= b["at_least"]), "damage.below")
         u.add(band, "damage_ci")
 
 
@@ -132,11 +165,11 @@ def _victim_atoms(u: Unit, fp: FactPattern, group: str, victims: list[Victim]) -
         age = fp.victim_age(v)
         p = f"victims[{v.id}].age"
         if age is not None:
-            if age < 14:
+            if age < param("ages", "victim_under_14"):
                 u.add("victim.under14", p)
-            if age < 16:
+            if age < param("ages", "victim_under_16"):
                 u.add("victim.under16", p)
-            if 14 <= age < 18:
+            if param("ages", "victim_under_14") <= age < param("ages", "child_below"):
                 u.add("victim.age14_17", p)
         if v.pregnant:
             u.add("victim.pregnant", f"victims[{v.id}].pregnant")
@@ -145,14 +178,23 @@ def _victim_atoms(u: Unit, fp: FactPattern, group: str, victims: list[Victim]) -
         if v.consented:
             u.add("victim.consented", f"victims[{v.id}].consented")
         if v.citizenship and v.citizenship not in ("KG", "unknown"):
-            u.add("victim.foreign", f"victims[{v.id}].citizenship")
+            u.add("victim.foreign", f"victims[{v.id}].citizenship")  # a foreign citizen or stateless
+        if v.citizenship == "KG":
+            u.add("victim.citizen_kg", f"victims[{v.id}].citizenship")
 
 
-def _offender_atoms(u: Unit, o: Offender | None) -> None:
+def _offender_atoms(u: Unit, o: Offender | None, entity: bool = False) -> None:
     if o is None:
-        u.add("off.age.unknown", "offenders")
+        # no natural person is named: the conduct is analysed as if one had acted; for legal
+        # entities alone (CC art. 24 part 3) no age or capacity is assumed, and no one is qualified
+        u.add("off.entity" if entity else "off.age.unknown", "offenders")
+        u.add("off.lists.none", "offenders")
         return
     u.add(f"off.age.{age_class(o.age)}", f"offenders[{o.id}].age")
+    if o.acts is None and o.means is None:
+        u.add("off.lists.none", f"offenders[{o.id}]")
+    if o.adoption_intermediary:
+        u.add("off.adoption_intermediary", f"offenders[{o.id}].adoption_intermediary")
     if o.official:
         u.add("off.official", f"offenders[{o.id}].official")
     if o.relation is not None:

@@ -49,7 +49,7 @@ def test_classify_text_report_names_the_article_elements_and_sources(good):
     assert "art. 167(1)" in out and "Trafficking in children" in out
     assert "not required" in out  # means, for a child victim
     assert "CC art. 167 part 1" in out
-    assert "trafficking_not_charged" in out
+    assert "trafficking not charged" in out  # the kind, in words (the JSON keeps the code)
     assert "R-167-SPECIAL" in out
 
 

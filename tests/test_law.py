@@ -776,11 +776,16 @@ def test_s4_dangerous_violence_excludes_170_2_4():
     assert primary_is(f, "170", 1) and f.primary.items == [], summary(f)
 
 
-def test_s4_dangerous_violence_excludes_159():
+def test_s4_dangerous_violence_alone_makes_159_contested_R_DANGEROUS_VIOLENCE():
+    """v4: dangerous force or threat is no 159(1) means; 159 on it alone is `alternative` (the
+    rival view: the greater violence includes the lesser), never primary."""
     base = dict(acts=[], means=["force"], purposes=["prostitution"], exploitation=["prostitution"])
     assert primary_is(run(**base), "159", 1)
     f = run(**base, circumstances=["dangerous_violence"])
-    assert not [q for q in f.qualifications if q.article == "159" and q.role != "excluded"], summary(f)
+    q = qual(f, "159")
+    assert q.role == "alternative" and "R-DANGEROUS-VIOLENCE" in q.readings and q.interpretation, summary(f)
+    assert f.primary is None
+    assert "130" in text(f) and "139" in text(f)  # the harm to health is named, outside the rule base
 
 
 def test_s4_dangerous_violence_is_a_cc_means_for_166():
@@ -837,7 +842,12 @@ OTHER_TABLE = [
         "209",
         2,
     ),
-    ("commercial_adoption-child", dict(victim_age=2, acts=[], means=[], purposes=["commercial_adoption"]), "185", None),
+    (
+        "commercial_adoption-child",
+        dict(victim_age=2, acts=[], means=[], purposes=["commercial_adoption"], offender={"adoption_intermediary": True}),
+        "185",
+        None,
+    ),
 ]
 
 
@@ -945,9 +955,23 @@ def test_s5_rule4_sale_of_child_by_offender_14_15_law55_purpose_no_trafficking_f
 
 
 def test_s5_rule4_185_listed_where_its_facts_are_present():
-    f = run(victim_age=2, acts=["sale"], means=[], purposes=["commercial_adoption"])
+    """v4: art. 185 is the unauthorised intermediary's crime only, concurrent beside 167."""
+    f = run(victim_age=2, acts=["sale"], means=[], purposes=["commercial_adoption"], offender={"adoption_intermediary": True})
     assert primary_is(f, "167")
-    assert quals(f, "185"), summary(f)
+    assert qual(f, "185").role == "concurrent", summary(f)
+
+
+def test_v4_185_never_for_the_parent_or_the_buyer_and_the_intermediary_is_asked_for():
+    f = run(
+        victim_age=2,
+        acts=["sale", "purchase"],
+        means=[],
+        purposes=["commercial_adoption"],
+        offenders=[offender("P1", 30, relation="parent"), offender("P2", 44)],
+    )
+    assert primary_is(f, "167", 3)
+    assert not quals(f, "185"), summary(f)
+    assert has_missing(f, "offenders[P1].adoption_intermediary") and has_missing(f, "offenders[P2].adoption_intermediary")
 
 
 def test_s5_rule5_1_exploitation_without_act_170_primary_acts_missing():
@@ -1281,10 +1305,18 @@ def test_s6_trafficking_not_charged_compares_instrument_and_article():
 
 
 def test_s6_wrong_article_child_victim_charged_166_when_167_applies():
+    """v4: medium — the suggestion rests on R-167-SPECIAL, whose rival view supports the 166(4) charge."""
     f = run(**CHILD_NO_MEANS, **record(charges=[charge("166", 4)]))
     m = mis(f, "wrong_article")
-    assert m.severity == "high"
+    assert m.severity == "medium" and m.interpretation
     assert (m.suggested.article, m.suggested.part) == ("167", 1)
+    assert "defensible" in m.explanation and "R-167-SPECIAL" in m.explanation
+
+
+def test_v4_wrong_article_high_for_a_166_charge_of_a_child_sale():
+    f = run(victim_age=12, acts=["sale"], means=[], purposes=["forced_labour"], **record(charges=[charge("166", 4)]))
+    m = mis(f, "wrong_article")
+    assert m.severity == "high" and (m.suggested.article, m.suggested.part) == ("167", 3)
 
 
 def test_s6_wrong_article_167_charged_against_offender_aged_14_15():
@@ -1599,12 +1631,25 @@ def test_s8_step3_caused_by_trafficking_not_stated_unclear_and_missing_fact():
     ids=["CoO", "CoM", "other-administrative"],
 )
 def test_s8_step4_administrative_offence_yes_law55_art12_3(o):
-    f = run(**offence(**o, caused_by_trafficking=True))
+    f = run(**offence(**o, caused_by_trafficking=True))  # the base victim is a citizen of the KR
     n = np_for(f, o["article"])
     assert n.applies == "yes"
     assert any("Law 55 art. 12" in b for b in n.basis), n.basis
-    # penalties already imposed are terminated on request (Law 55 art. 28(3)): say so
-    assert "28(3)" in n.reason or any("28 part 3" in b for b in n.basis)
+    # v4: Law 55 art. 28(3) concerns foreign and stateless victims only: never cited for a citizen
+    assert "28(3)" not in n.reason and not any("art. 28" in b for b in n.basis), n.basis
+
+
+@pytest.mark.parametrize("citizenship", ["UZ", "stateless"])
+def test_v4_law55_art28_3_for_a_foreign_or_stateless_victim(citizenship):
+    f = run(victim={"citizenship": citizenship}, **offence(instrument="CoO", article="431", caused_by_trafficking=True))
+    n = np_for(f, "431")
+    assert n.applies == "yes"
+    assert "Law 55 art. 28 part 3" in n.basis and "28(3)" in n.reason
+
+
+def test_v4_law55_art28_3_not_for_an_unknown_citizenship():
+    f = run(victim={"citizenship": "unknown"}, **offence(instrument="CoO", article="431", caused_by_trafficking=True))
+    assert "Law 55 art. 28 part 3" not in np_for(f, "431").basis
 
 
 def test_s8_step5_less_grave_crime_non_punishment_yes():
