@@ -204,7 +204,7 @@ def articles(
         return {
             "instrument": a.instrument,
             "article": a.article,
-            "title": a.title_ru if ru and a.title_ru else a.title,
+            "title": (a.title_ru or law("titles", a.article, a.title)) if ru else a.title,
             "title_en": a.title,
             "title_ru": a.title_ru,
             "verified": a.verified,
@@ -256,7 +256,7 @@ def articles(
             return tr("cli.years_range", lo=f"{lo:g}", hi=f"{hi:g}") if lo else tr("cli.years_max", hi=f"{hi:g}")
 
         for a in chosen:
-            title = a.title_ru if ru and a.title_ru else a.title
+            title = (a.title_ru or law("titles", a.article, a.title)) if ru else a.title
             if not a.parts:
                 t.add_row(a.article, title, "—", "?", tr("cli.unverified"), "?", str(a.capacity_age))
             for k, p in enumerate(a.parts.values()):
@@ -274,13 +274,15 @@ def articles(
         return
     a = chosen[0]
     j = art_json(a)
-    out.print(f"[bold]{j['source'].split(' (')[0]} — {j['title']}[/bold] ({a.title if ru else a.title_ru})")
+    other = "" if ru or not a.title_ru else f" ({a.title_ru})"  # the Code's own heading beside the English title
+    out.print(f"[bold]{j['source'].split(' (')[0]} — {j['title']}[/bold]{other}")
     out.print(j["summary"])
     if not a.verified:
-        out.print(f"[bold red]{tr('report.unverified')}[/bold red] " + str(a.raw.get("note", "")))
+        out.print(f"[bold red]{tr('report.unverified')}[/bold red] " + law("unverified", a.article, str(a.raw.get("note", ""))))
     out.print(tr("cli.capacity", age=a.capacity_age, source=tr("cli.source_edition", source=j["source"], edition=j["edition"])))
     for p in j["parts"]:
-        out.print(f"\n[bold]{tr('cli.part', part=p['part'] if p['part'] is not None else '—')}[/bold]: {p['statement']}")
+        head = tr("cli.part", part=p["part"]) if p["part"] is not None else tr("cli.no_parts")
+        out.print(f"\n[bold]{head}[/bold]: {p['statement']}")
         for k, v in p["items"].items():
             out.print("  " + tr("cli.item", item=k, text=v))
         gravity = tr(f"report.gravity.{p['gravity']}")

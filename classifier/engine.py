@@ -934,7 +934,7 @@ def _to_model(f: Finding, fp: FactPattern) -> Qualification:
         article=f.article,
         part=f.part,
         items=sorted(f.items),
-        title=art.title_ru if lang() == "ru" and art.title_ru else art.title,
+        title=(art.title_ru or law("titles", art.article, art.title)) if lang() == "ru" else art.title,
         role=f.role or "primary",
         reason=f.reason,
         offenders=f.offenders,

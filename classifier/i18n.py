@@ -112,15 +112,23 @@ def law(section: str, key: str, english: str) -> str:
 # --------------------------------------------------------------------------- citations
 _CODES = {"CC": "УК", "CPC": "УПК", "CoO": "КоП"}
 _NUM = r"[\d]+(?:-[\d]+)?"
+
+
+def _rng(x: str) -> str:
+    """Two adjacent numbers read as a pair in Russian legal style: "1-2" -> "1 и 2" ("1-3" stays)."""
+    lo, _, hi = x.partition("-")
+    return f"{lo} и {hi}" if hi and lo.isdigit() and hi.isdigit() and int(hi) == int(lo) + 1 else x
+
+
 _CITE_RULES: list[tuple[str, Any]] = [
     (rf"CC (\d{{4}}) art\. ({_NUM})( note)?", lambda m: ("примечание к " if m[3] else "") + f"ст. {m[2]} УК {m[1]} г."),
-    (rf"CC appendix 1 items? ({_NUM})", lambda m: f"п. {m[1]} приложения 1 к УК"),
+    (rf"CC appendix 1 (items?) ({_NUM})", lambda m: ("пп." if m[1] == "items" else "п.") + f" {_rng(m[2])} приложения 1 к УК"),
     (
         rf"\b(CC|CPC|CoO) art\. ({_NUM}) part ({_NUM}) (items?) ({_NUM})",
-        lambda m: ("пп." if m[4] == "items" else "п.") + f" {m[5]} ч. {m[3]} ст. {m[2]} {_CODES[m[1]]}",
+        lambda m: ("пп." if m[4] == "items" else "п.") + f" {_rng(m[5])} ч. {m[3]} ст. {m[2]} {_CODES[m[1]]}",
     ),
     (rf"\b(CC|CPC|CoO) art\. ({_NUM}) parts ({_NUM}) and ({_NUM})", lambda m: f"ч. {m[3]} и {m[4]} ст. {m[2]} {_CODES[m[1]]}"),
-    (rf"\b(CC|CPC|CoO) art\. ({_NUM}) parts? ({_NUM})", lambda m: f"ч. {m[3]} ст. {m[2]} {_CODES[m[1]]}"),
+    (rf"\b(CC|CPC|CoO) art\. ({_NUM}) parts? ({_NUM})", lambda m: f"ч. {_rng(m[3])} ст. {m[2]} {_CODES[m[1]]}"),
     (rf"\b(CC|CPC|CoO) art\. ({_NUM}) note", lambda m: f"примечание к ст. {m[2]} {_CODES[m[1]]}"),
     (rf"\b(CC|CPC|CoO) arts?\. ({_NUM}(?:, {_NUM})*)", lambda m: f"ст. {m[2]} {_CODES[m[1]]}"),
     (rf"Law 55 art\. ({_NUM}) part ({_NUM})", lambda m: f"ч. {m[2]} ст. {m[1]} Закона № 55"),
@@ -152,6 +160,8 @@ def localise_citations(findings: Any) -> Any:
         return findings
     for q in findings.qualifications:
         q.sources = [cite(x) for x in q.sources]
+        for pl in q.penalty_limits:
+            pl.basis = [cite(x) for x in pl.basis]
         q.elements = [e.model_copy(update={"source": cite(e.source)}) for e in q.elements]
     for n in findings.non_punishment:
         n.basis = [cite(x) for x in n.basis]

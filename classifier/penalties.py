@@ -39,11 +39,10 @@ def imprisonment_range(part: Part, age: int) -> tuple[float | None, float | None
     lo = min(floor, own_min)
     halved = j["halved_minimum"]
     if age in halved["ages"] and part.gravity in halved["gravity"] and part.penalty.min_years is not None:
-        half = part.penalty.min_years / 2
-        if half < lo:  # art. 108(8) decides the floor: the reading says how it combines with 108(2)
-            lo = half
-            basis.append(halved["source"])
-            readings.append(halved["reading"])
+        # art. 108(8) is in play: how it combines with 108(2) is the reading (its rival: 108(8) alone)
+        lo = min(lo, part.penalty.min_years / 2)
+        basis.append(halved["source"])
+        readings.append(halved["reading"])
     lo = max(lo, general["min_years"])
     if lo == general["min_years"]:
         basis.append(general["source"])  # the general 6 months decided the floor

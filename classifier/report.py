@@ -103,7 +103,13 @@ def _qual_block(q: Qualification, explain: bool) -> Group:
         h = q.historical_equivalent
         lines.append(
             Text(
-                "  " + tr("report.then_in_force", instrument=h.instrument, article=h.article, quality=h.source_quality),
+                "  "
+                + tr(
+                    "report.then_in_force",
+                    instrument=tr(f"report.instrument.{h.instrument}"),
+                    article=h.article,
+                    quality=tr(f"report.quality.{h.source_quality}"),
+                ),
                 style="dim",
             )
         )

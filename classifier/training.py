@@ -34,10 +34,22 @@ TRAFFICKING = ("166", "167")
 class ArticlePart(_In):
     article: str = Field(min_length=1, max_length=64)
     part: StrictInt | None = Field(default=None, ge=1, le=20)
+    items: list[StrictInt] | None = None
 
 
 class Include(ArticlePart):
     role: Role | None = None
+    offenders: list[str] | None = None
+
+
+class NoQualification(_In):
+    article: str = Field(min_length=1, max_length=64)
+    offender: str | None = None
+
+
+class ExpectMisclassification(_In):
+    kind: Literal[get_args(Misclassification.model_fields["kind"].annotation)]  # type: ignore[valid-type]
+    severity: Literal["high", "medium", "low"] | None = None
 
 
 class ExpectProsecution(_In):
@@ -48,6 +60,8 @@ class ExpectProsecution(_In):
 class ExpectNonPunishment(_In):
     article: str = Field(min_length=1, max_length=64)
     applies: Literal["yes", "no", "unclear"]
+    basis_has: str | None = None
+    basis_lacks: str | None = None
 
 
 MisclassificationKind = Literal[get_args(Misclassification.model_fields["kind"].annotation) + ("none", "any")]  # type: ignore[valid-type]
@@ -58,12 +72,15 @@ class Expect(_In):
 
     primary: ArticlePart | None = Field(description="{article, part} or `none`")
     includes: list[Include] = []
+    no_qualification: list[NoQualification] = []
     excludes_primary: list[str] = []
-    misclassification: MisclassificationKind | None = None
+    misclassification: MisclassificationKind | ExpectMisclassification | None = None
     prosecution: ExpectProsecution | None = None
+    prosecution_basis_has: list[str] = []
     non_punishment: list[ExpectNonPunishment] = []
     missing_fact: str | None = None
     readings: list[str] = []
+    penalty_limits_for: list[str] = []
 
     @field_validator("primary", mode="before")
     @classmethod

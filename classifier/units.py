@@ -193,6 +193,8 @@ def _offender_atoms(u: Unit, o: Offender | None, entity: bool = False) -> None:
     u.add(f"off.age.{age_class(o.age)}", f"offenders[{o.id}].age")
     if o.acts is None and o.means is None:
         u.add("off.lists.none", f"offenders[{o.id}]")
+    if o.means is not None:
+        u.add("off.means_listed", f"offenders[{o.id}].means")
     if o.adoption_intermediary:
         u.add("off.adoption_intermediary", f"offenders[{o.id}].adoption_intermediary")
     if o.official:

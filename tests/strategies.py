@@ -19,9 +19,11 @@ QUALIFYING = ["group", "group_prior_conspiracy", "organised_group", "criminal_co
               "identity_documents_taken"]
 CHARGES = [("CC", "159", 1), ("CC", "159", 3), ("CC", "160", 1), ("CC", "160", 2), ("CC", "166", 1), ("CC", "166", 4),
            ("CC", "167", 1), ("CC", "167", 2), ("CC", "168", 1), ("CC", "169", 1), ("CC", "209", 2), ("CoM", "122", None),
-           ("CC2017", "171", None), ("CC", "170", 1)]
+           ("CC2017", "171", None), ("CC", "170", 1), ("CC", "166", None), ("CC", "160", None), ("CC", "166", 3),
+           ("CC", "172", 1), ("CoO", "109", None)]
 VICTIM_OFFENCES = [("CC", "378", 1), ("CC", "378", 2), ("CC", "379", 2), ("CC", "282", 1), ("CC", "283", 1),
-                   ("CoO", "residence", None), ("CC", "999", None), ("CC", "159", 1)]
+                   ("CoO", "residence", None), ("CC", "999", None), ("CC", "159", 1), ("CoO", "109", None), ("CoM", "122", None),
+                   ("CC", "256", 1), ("CC", "416", 2)]
 
 
 def subset(xs: list[str], max_size: int = 4):
@@ -41,7 +43,7 @@ def victims(draw, n_min: int = 1, n_max: int = 3, ages=None):
             b = draw(st.sampled_from([None, True, False]))
             if b is not None:
                 v[key] = b
-        v["citizenship"] = draw(st.sampled_from(["KG", "KG", "UZ", "unknown"]))
+        v["citizenship"] = draw(st.sampled_from(["KG", "KG", "UZ", "unknown", "stateless"]))
         offs = []
         for inst, art, part in draw(st.lists(st.sampled_from(VICTIM_OFFENCES), max_size=2, unique=True)):
             o = {"instrument": inst, "article": art}
@@ -60,7 +62,9 @@ def victims(draw, n_min: int = 1, n_max: int = 3, ages=None):
 
 
 @st.composite
-def offenders(draw, n_max: int = 3, ages=None):
+def offenders(draw, n_max: int = 3, ages=None, acts: list[str] | None = None, means: list[str] | None = None):
+    """Offenders; with the case's `acts` and `means` given, some offenders say which of them they
+    took part in (v4 `offenders[].acts`, `.means`: subsets of the case's)."""
     n = draw(st.integers(0, n_max))
     out = []
     for i in range(n):
@@ -75,23 +79,30 @@ def offenders(draw, n_max: int = 3, ages=None):
         rel = draw(st.one_of(st.none(), st.sampled_from(RELATIONS)))
         if rel:
             o["relation"] = rel
+        if draw(st.integers(0, 5)) == 0:
+            o["adoption_intermediary"] = True
+        for key, case in (("acts", acts), ("means", means)):
+            if case is not None and draw(st.integers(0, 3)) == 0:
+                o[key] = draw(st.lists(st.sampled_from(case), unique=True)) if case else []
         out.append(o)
     return out
 
 
 @st.composite
 def fact_patterns(draw, victim_ages=None, offender_ages=None, with_record: bool = True):
+    acts, means = draw(subset(ACTS, 3)), draw(subset(MEANS, 3))
     f = {
         "case_id": "H-" + str(draw(st.integers(0, 10**6))),
         "victims": draw(victims(ages=victim_ages)),
-        "offenders": draw(offenders(ages=offender_ages)),
-        "acts": draw(subset(ACTS, 3)),
-        "means": draw(subset(MEANS, 3)),
+        "offenders": draw(offenders(ages=offender_ages, acts=acts, means=means)),
+        "acts": acts,
+        "means": means,
         "purposes": draw(subset(PURPOSES, 2)),
         "exploitation": draw(subset(PURPOSES, 2)),
         "circumstances": draw(subset(FLAGS, 5)),
     }
-    date = draw(st.one_of(st.none(), st.dates(dt.date(2015, 1, 1), dt.date(2026, 1, 1))))
+    # dates across the three codes and before Law 55 (17 March 2005)
+    date = draw(st.one_of(st.none(), st.dates(dt.date(2003, 1, 1), dt.date(2026, 1, 1))))
     if date:
         f["offence_date"] = date.isoformat()
     if draw(st.booleans()):

@@ -11,6 +11,8 @@ labour, 1 Sep 2024).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from lawcase import (
     TRAFFICKING,
@@ -971,7 +973,8 @@ def test_v4_185_never_for_the_parent_or_the_buyer_and_the_intermediary_is_asked_
     )
     assert primary_is(f, "167", 3)
     assert not quals(f, "185"), summary(f)
-    assert has_missing(f, "offenders[P1].adoption_intermediary") and has_missing(f, "offenders[P2].adoption_intermediary")
+    q = [m for m in f.missing_facts if m.fact == "offenders" and "CC art. 185" in m.affects]
+    assert q and "not the parent" in q[0].question  # asked of someone else, never of the parent or the buyer
 
 
 def test_s5_rule5_1_exploitation_without_act_170_primary_acts_missing():
@@ -1641,14 +1644,16 @@ def test_s8_step4_administrative_offence_yes_law55_art12_3(o):
 
 @pytest.mark.parametrize("citizenship", ["UZ", "stateless"])
 def test_v4_law55_art28_3_for_a_foreign_or_stateless_victim(citizenship):
-    f = run(victim={"citizenship": citizenship}, **offence(instrument="CoO", article="431", caused_by_trafficking=True))
+    o = {"instrument": "CoO", "article": "431", "caused_by_trafficking": True}
+    f = run(victim={"citizenship": citizenship, "offences": [o]})
     n = np_for(f, "431")
     assert n.applies == "yes"
     assert "Law 55 art. 28 part 3" in n.basis and "28(3)" in n.reason
 
 
 def test_v4_law55_art28_3_not_for_an_unknown_citizenship():
-    f = run(victim={"citizenship": "unknown"}, **offence(instrument="CoO", article="431", caused_by_trafficking=True))
+    o = {"instrument": "CoO", "article": "431", "caused_by_trafficking": True}
+    f = run(victim={"citizenship": "unknown", "offences": [o]})
     assert "Law 55 art. 28 part 3" not in np_for(f, "431").basis
 
 
@@ -1949,3 +1954,443 @@ CORPUS: list[dict] = [
     dict(offence_date="2015-06-01", **CHILD_NO_MEANS),
     dict(offender_age=13),
 ]
+
+
+# =============================================================================================
+# Legal model version 4 (LAW.md section 12): one test (or more) per change, expected values
+# from LAW.md. Each names the section and the change it checks.
+
+FORCED_LABOUR_ABROAD = dict(acts=["recruitment", "transportation"], means=["deception"], purposes=["forced_labour"])
+PROSTITUTION_CHILD = dict(victim_age=15, acts=["harbouring"], means=[], purposes=["prostitution"])
+
+
+# --- section 2: persons ------------------------------------------------------------------------
+def test_v4_s2_legal_entity_alone_no_qualification_conduct_named_persons_asked():
+    f = run(
+        **FORCED_LABOUR_ABROAD,
+        circumstances=["crossed_state_border"],
+        offenders=[{"id": "P1", "legal_entity": True}],
+        **offence(instrument="CoO", article="431", caused_by_trafficking=True),
+    )
+    assert f.qualifications == [] and f.primary is None
+    assert f.prosecution.mode is None and f.prosecution.reconciliation_permitted is None
+    conduct = [w for w in f.warnings if "persons who acted for P1" in w]
+    assert conduct and "CC art. 166 part 2 item 5" in conduct[0], f.warnings
+    assert has_missing(f, "offenders")
+    assert any("Law 55 art. 14" in w for w in f.warnings)
+    # no capacity or age assumed for a legal entity
+    assert "capacity is assumed" not in text(f)
+    # the victim's status is unaffected
+    assert np_for(f, "431").applies == "yes"
+
+
+def test_v4_s2_a_natural_person_beside_a_legal_entity_is_qualified():
+    f = run(offenders=[{"id": "P1", "legal_entity": True}, offender("P2", 40)])
+    assert primary_is(f, "166", 1) and f.primary.offenders == ["P2"]
+
+
+def test_v4_s2_official_item_is_personal_separate_qualifications_cite_art_43_2():
+    f = run(
+        **FORCED_LABOUR_ABROAD,
+        victims=[victim("V1", 25), victim("V2", 29)],
+        offenders=[offender("P1", 41), offender("P2", 47, official=True)],
+        circumstances=["official_position_used"],
+    )
+    p2 = [q for q in quals(f, "166", part=2) if q.offenders == ["P2"]]
+    p1 = [q for q in quals(f, "166", part=2) if q.offenders == ["P1"]]
+    assert p2 and sorted(p2[0].items) == [1, 4], summary(f)
+    assert p1 and p1[0].items == [1], summary(f)
+    assert p2[0].role == "primary" and p1[0].role == "concurrent"
+    # another offender's own qualification: CC art. 43 part 2, never art. 21
+    assert "art. 43 part 2" in p1[0].reason and "CC art. 43 part 2" in p1[0].sources
+    assert "CC art. 21" not in p1[0].reason and "CC art. 21" not in p1[0].sources
+
+
+def test_v4_s2_parent_item_is_personal():
+    f = run(
+        victim_age=10,
+        acts=[],
+        means=[],
+        purposes=[],
+        exploitation=["begging"],
+        offenders=[offender("P1", 34, relation="parent"), offender("P2", 30, relation="none")],
+    )
+    assert [q.offenders for q in quals(f, "181", part=2)] == [["P1"]], summary(f)
+    assert [q.offenders for q in quals(f, "181", part=1)] == [["P2"]], summary(f)
+
+
+def test_v4_s2_offenders_share_a_qualification_only_with_the_same_items():
+    f = run(offenders=[offender("P1", 40), offender("P2", 41)], circumstances=["group_prior_conspiracy"])
+    assert [q.offenders for q in quals(f, "166")] == [["P1", "P2"]], summary(f)
+
+
+def test_v4_s2_who_did_what_the_buyer_is_not_the_kidnapper():
+    f = run(
+        victim_age=20,
+        acts=["transportation", "sale", "purchase"],
+        means=["abduction"],
+        purposes=["forced_marriage"],
+        circumstances=["held_against_will"],
+        offenders=[
+            offender("P1", 30, acts=["transportation", "sale"], means=["abduction"]),
+            offender("P2", 45, acts=["purchase"], means=[]),
+        ],
+    )
+    assert [q.offenders for q in quals(f, "172")] == [["P1"]], summary(f)
+    assert all("P2" not in q.offenders for q in quals(f, "165") + quals(f, "172")), summary(f)
+    assert not any("attribution is assumed" in w or "who did what" in w for w in f.warnings)
+
+
+def test_v4_s2_with_a_group_flag_every_member_answers_for_the_joint_trafficking_act():
+    f = run(
+        **FORCED_LABOUR_ABROAD,
+        circumstances=["group_prior_conspiracy"],
+        offenders=[offender("P1", 30, acts=["recruitment"]), offender("P2", 35, acts=["transportation"], means=[])],
+    )
+    assert primary_is(f, "166", 2) and sorted(f.primary.offenders) == ["P1", "P2"], summary(f)
+
+
+def test_v4_s2_without_a_group_flag_an_offender_without_a_means_is_not_a_trafficker_of_an_adult():
+    f = run(
+        **FORCED_LABOUR_ABROAD,
+        offenders=[offender("P1", 30, means=["deception"]), offender("P2", 35, acts=["transportation"], means=[])],
+    )
+    assert all("P2" not in q.offenders for q in quals(f, "166")), summary(f)
+
+
+def test_v4_s2_an_offender_s_lists_must_be_subsets_of_the_case():
+    import pydantic
+
+    with pytest.raises(pydantic.ValidationError, match="subset"):
+        run(offenders=[offender("P1", 30, acts=["harbouring"])])  # the case's acts: recruitment
+
+
+def test_v4_s2_attribution_assumed_warning_without_lists():
+    f = run(**BRIDE_KIDNAPPING, offenders=[offender("P1", 30), offender("P2", 28)])
+    assert any("who did what" in w for w in f.warnings), f.warnings
+
+
+def test_v4_s2_continuing_offence_note_never_says_the_age_at_the_end_governs():
+    f = run(**PROSTITUTION_CHILD)
+    notes = " ".join(f.law.notes).lower()
+    assert "art. 20" in notes and "under 18" in notes and "began" in notes
+    assert "at the end of the continuing offence governs" not in notes
+
+
+# --- section 3: penalties for offenders under 18; the catalogue ----------------------------------
+def test_v4_s3_penalty_limits_for_an_offender_aged_17_especially_grave():
+    f = run(**PROSTITUTION_CHILD, offenders=[offender("P1", 17), offender("P2", 30)], circumstances=["group_prior_conspiracy"])
+    p = f.primary
+    assert (p.article, p.part) == ("167", 2)
+    assert p.penalty.startswith("8 to 11 years")  # the article's own sanction stays
+    (lim,) = p.penalty_limits
+    assert lim.offenders == ["P1"]
+    assert lim.imprisonment == [5, 10] and "CC art. 108 part 2 item 3" in lim.basis and "CC art. 103 part 1" in lim.basis
+    assert "diversion" not in lim.text and "probation" not in lim.text  # never for an especially grave part
+    assert p.gravity == "especially_grave" and p.prosecution == "public"  # the article's sanction decides
+
+
+def test_v4_s3_penalty_limits_14_15_halved_minimum_R_JUVENILE_RANGE():
+    f = run(victim_age=15, means=["deception"], purposes=["prostitution"], acts=["harbouring"],
+            victim={"pregnant": True}, circumstances=["offender_knew_pregnant"], offender_age=15)
+    q = qual(f, "166", part=3)  # 8 to 11, especially grave
+    (lim,) = q.penalty_limits
+    assert lim.imprisonment == [4, 10]  # min(5, 8, 8 / 2) = 4; max min(11, 10)
+    assert "CC art. 108 part 8" in lim.basis and lim.readings == ["R-JUVENILE-RANGE"] and lim.interpretation
+
+
+def test_v4_s3_penalty_limits_less_grave_under_16_first_crime_and_measures():
+    f = run(**PROSTITUTION_CHILD, offender_age=15)  # 166(4): up to 5, less grave
+    q = qual(f, "166", part=4)
+    (lim,) = q.penalty_limits
+    assert lim.imprisonment == [0.5, 2]
+    assert "CC art. 108 part 4" in lim.basis and "first" in lim.text
+    assert "CC art. 98" in lim.basis and "CC art. 97 part 1" not in lim.basis  # diversion only from 16
+    assert "CC art. 109 part 1" in lim.basis
+
+
+def test_v4_s3_penalty_limits_adult_and_excluded_none():
+    assert run().primary.penalty_limits == []
+    f = run(**PROSTITUTION_CHILD, offender_age=15)
+    assert qual(f, "167", role="excluded").penalty_limits == []
+
+
+def test_v4_s3_penalty_limits_grouped_by_offenders_with_the_same_limits():
+    f = run(**PROSTITUTION_CHILD, offenders=[offender("P1", 17), offender("P2", 16)], circumstances=["group"])
+    assert [sorted(x.offenders) for x in f.primary.penalty_limits] == [["P1", "P2"]]
+
+
+def test_v4_s3_175_religious_marriage_rite_with_a_child():
+    f = run(victim_age=15, acts=[], means=[], purposes=[], circumstances=["religious_marriage_rite"])
+    assert primary_is(f, "175")
+    assert f.primary.gravity == "less_grave"
+    assert any("Art. 175 names its subjects" in w for w in f.warnings)
+    assert not quals(run(victim_age=19, acts=[], means=[], purposes=[], circumstances=["religious_marriage_rite"]), "175")
+
+
+def test_v4_s3_175_concurrent_beside_172():
+    f = run(**{**BRIDE_KIDNAPPING, "circumstances": BRIDE_KIDNAPPING["circumstances"] + ["religious_marriage_rite"]},
+            victim_age=16)
+    assert primary_is(f, "172", 2) and qual(f, "175").role == "concurrent", summary(f)
+
+
+def test_v4_s3_416_mercenary_recruitment_of_a_child_concurrent_R_AGGREGATE_416():
+    f = run(victim_age=17, **{**FORCED_LABOUR_ABROAD, "purposes": ["armed_conflict"]},
+            circumstances=["crossed_state_border", "paid_to_fight"])
+    assert primary_is(f, "167", 2)
+    q = qual(f, "416", part=3)
+    assert q.role == "concurrent" and q.items == [3] and "R-AGGREGATE-416" in q.readings
+
+
+def test_v4_s3_416_needs_the_note_s_conditions():
+    f = run(**{**FORCED_LABOUR_ABROAD, "purposes": ["armed_conflict"]}, circumstances=["crossed_state_border"])
+    assert not quals(f, "416")
+
+
+def test_v4_s3_256_and_416_2_only_as_the_victim_s_own_offence():
+    for art, part in (("256", 1), ("416", 2)):
+        f = run(**{**FORCED_LABOUR_ABROAD, "purposes": ["armed_conflict"]}, exploitation=["armed_conflict"],
+                circumstances=["paid_to_fight"] if art == "416" else [],
+                **offence(instrument="CC", article=art, part=part, caused_by_trafficking=True))
+        assert np_for(f, art).applies == "unclear"  # grave or especially grave: outside the note
+        assert not [q for q in quals(f, art) if q.part == part]  # the engine never qualifies a victim
+        assert any(f"art. {art}" in w for w in f.warnings), f.warnings
+
+
+def test_v4_s3_notes_name_outside_articles_with_their_titles():
+    assert "Принуждение к изъятию органов" in " ".join(run(purposes=["organ_removal"]).law.notes)
+    dv = " ".join(run(circumstances=["dangerous_violence"], means=["force"]).law.notes)
+    assert "art. 130" in dv and "art. 131" in dv and "art. 139" in dv
+    official = run(**{**LABOUR_170, "circumstances": ["official_position_used"]}, offender={"official": True})
+    assert "Злоупотребление должностным положением" in " ".join(official.law.notes)
+    counted = run(offender={"official": True}, circumstances=["official_position_used"])
+    assert "337" not in " ".join(counted.law.notes)  # 166(2) item 4 counts the use of the position
+
+
+def test_v4_s3_154_155_caution_makes_157_and_159_alternative():
+    f = run(victim_age=15, acts=[], means=["force"], purposes=["prostitution"], exploitation=["prostitution"],
+            circumstances=["sexual_acts_with_victim"])
+    assert qual(f, "157").role == "alternative" and qual(f, "159").role == "alternative", summary(f)
+    assert "154" in " ".join(f.law.notes) and "155" in " ".join(f.law.notes)
+
+
+# --- section 4 -------------------------------------------------------------------------------------
+def test_v4_s4_abduction_with_purpose_forced_marriage_is_172_without_the_flag():
+    f = run(acts=["transportation"], means=["abduction"], purposes=["forced_marriage"], circumstances=["held_against_will"],
+            **record(charges=[charge("172", 1)]))
+    assert primary_is(f, "172", 1) and f.misclassification == []
+    assert not has_missing(f, "circumstances.marriage_purpose")
+
+
+def test_v4_s4_dangerous_violence_leaves_blackmail_and_deception_for_159():
+    for means in (["force", "blackmail"], ["threat", "deception"]):
+        f = run(acts=[], means=means, purposes=[], exploitation=["prostitution"], circumstances=["dangerous_violence"])
+        assert primary_is(f, "159", 1), (means, summary(f))
+        assert "R-DANGEROUS-VIOLENCE" not in f.primary.readings
+
+
+def test_v4_s4_dangerous_violence_leaves_blackmail_for_170_2_4():
+    flags = LABOUR_170["circumstances"] + ["dangerous_violence"]
+    f = run(**{**LABOUR_170, "means": ["force", "blackmail"], "circumstances": flags})
+    assert primary_is(f, "170", 2) and 4 in f.primary.items, summary(f)
+    f = run(**{**LABOUR_170, "means": ["force"], "circumstances": flags})
+    assert primary_is(f, "170", 1), summary(f)
+
+
+# --- section 5 -------------------------------------------------------------------------------------
+def test_v4_s5_R_167_SPECIAL_LIMIT_pregnant_child_known_to_be_pregnant():
+    f = run(victim_age=17, victim={"pregnant": True}, acts=["recruitment", "transportation"], means=["deception"],
+            purposes=["sexual_exploitation"], circumstances=["offender_knew_pregnant"],
+            **record(charges=[charge("166", 3)]))
+    assert primary_is(f, "166", 3) and f.primary.items == [1]
+    c = qual(f, "167", role="competing", part=1)
+    for q in (f.primary, c):
+        assert "R-167-SPECIAL-LIMIT" in q.readings and q.interpretation
+    assert "art. 22 part 1" in c.reason.lower() and "74" in c.reason
+    assert f.misclassification == []  # a correct 166(3) charge is never flagged
+
+
+def test_v4_s5_R_167_SPECIAL_LIMIT_pregnancy_switches_only_with_the_offender_s_knowledge():
+    f = run(victim_age=17, victim={"pregnant": True}, acts=["recruitment"], means=["deception"],
+            purposes=["sexual_exploitation"])
+    assert primary_is(f, "167", 1), summary(f)
+    assert qual(f, "166", role="competing").part == 3
+    assert has_missing(f, "circumstances.offender_knew_pregnant")
+    assert any("R-167-SPECIAL-LIMIT" in w for w in f.warnings)
+
+
+def test_v4_s5_R_167_SPECIAL_LIMIT_dependent_child():
+    f = run(victim_age=16, victim={"dependent_on_offender": True})
+    assert primary_is(f, "166", 2) and 6 in f.primary.items
+    assert qual(f, "167", role="competing").part == 1
+
+
+def test_v4_s5_R_167_SPECIAL_LIMIT_a_co_offender_aged_15_counts_for_166_s_group_items_only():
+    f = run(**{**PROSTITUTION_CHILD, "means": ["deception"]}, offenders=[offender("P1", 30), offender("P2", 15)],
+            circumstances=["group_prior_conspiracy"])  # 166(2) item 3 (6 to 8) against 167(1) (5 to 8)
+    assert primary_is(f, "166", 2) and sorted(f.primary.offenders) == ["P1", "P2"], summary(f)
+    assert "R-167-SPECIAL-LIMIT" in f.primary.readings
+
+
+def test_v4_s5_R_167_SPECIAL_unchanged_when_167_is_at_least_as_severe():
+    f = run(victim_age=12, victim={"dependent_on_offender": True})  # 167(3) 11-15 against 166(2) 6-8
+    assert primary_is(f, "167", 3) and "R-167-SPECIAL-LIMIT" not in f.primary.readings
+
+
+def test_v4_s5_the_general_kidnapping_prevails_over_172_when_more_severe():
+    f = run(**{**BRIDE_KIDNAPPING, "circumstances": BRIDE_KIDNAPPING["circumstances"] + ["group_prior_conspiracy"]},
+            offenders=[offender("P1", 30), offender("P2", 28)])
+    assert primary_is(f, "165", 2), summary(f)  # 7 to 10 against 172(1) 5 to 7
+    assert qual(f, "172").role == "competing" and "R-MARRIAGE-SPECIAL" in qual(f, "172").readings
+
+
+def test_v4_s5_169_absorbed_by_the_held_abroad_item_and_holding_at_home_asked():
+    f = run(victim_age=16, acts=["recruitment", "transportation"], means=["deception"], purposes=["prostitution"],
+            circumstances=["crossed_state_border", "held_abroad", "held_against_will"])
+    assert primary_is(f, "167", 2)
+    q = qual(f, "169")
+    assert q.role == "excluded" and "held abroad" in q.reason
+    assert any("inside the Kyrgyz Republic" in m.question for m in f.missing_facts)
+    without = run(victim_age=16, acts=["recruitment"], means=["deception"], purposes=["prostitution"],
+                  circumstances=["held_against_will"])
+    assert qual(without, "169").role == "concurrent"  # no holding abroad: a further crime beside 167
+
+
+def test_v4_s5_concurrent_trafficking_of_the_same_offender_cites_art_21():
+    f = run(victims=[victim("V1", 25), victim("V2", 15)], means=["deception"], purposes=["prostitution"])
+    other = [q for q in f.qualifications if q.role == "concurrent" and q.article in TRAFFICKING]
+    assert other and "CC art. 21" in other[0].sources and "43" not in other[0].reason, summary(f)
+
+
+# --- section 6 -------------------------------------------------------------------------------------
+def test_v4_s6_167_charged_where_R_167_SPECIAL_LIMIT_makes_166_primary_medium():
+    f = run(victim_age=16, victim={"dependent_on_offender": True}, **record(charges=[charge("167", 1)]))
+    m = mis(f, "wrong_article")
+    assert m.severity == "medium" and (m.suggested.article, m.suggested.part) == ("166", 2)
+    assert "defensible" in m.explanation
+
+
+def test_v4_s6_167_charged_against_an_offender_aged_15_high():
+    m = mis(run(**CHILD_NO_MEANS, offender_age=15, **record(charges=[charge("167", 1)])), "wrong_article")
+    assert m.severity == "high"
+
+
+def test_v4_s6_charge_without_a_part_unknown_part():
+    f = run(**record(charges=[charge("166")]), circumstances=["crossed_state_border"])  # 166(2) made out
+    assert not [m for m in f.misclassification if m.kind == "wrong_part"]
+    assert any("without a part" in w and "166(2)" in w for w in f.warnings), f.warnings
+    f = run(**CHILD_NO_MEANS, **record(charges=[charge("160")]))
+    m = mis(f, "trafficking_not_charged")
+    assert not lower_penalty_consequence(m) and not reconciliation_consequence(m)
+    assert "not recorded" in m.explanation
+
+
+def test_v4_s6_coo_109_recorded_as_prostitution_is_warned_about():
+    f = run(**offence(instrument="CoO", article="109", caused_by_trafficking=True))
+    assert any("CoO art. 109" in w and "pornograph" in w for w in f.warnings), f.warnings
+    g = run(**offence(instrument="CoO", article="62", caused_by_trafficking=True, note="fined for prostitution"))
+    assert any("no prostitution offence" in w for w in g.warnings)
+    assert not any("CoO art. 109" in w for w in run().warnings)
+
+
+# --- section 7 -------------------------------------------------------------------------------------
+def test_v4_s7_parent_or_carer_as_offender_no_reconciliation_R_REPRESENTATIVE_OFFENDER():
+    for rel in ("parent", "carer"):
+        f = run(victim_age=10, acts=[], means=[], purposes=[], exploitation=["begging"], offender={"relation": rel})
+        assert primary_is(f, "181", 2)
+        assert f.prosecution.mode == "private_public" and f.prosecution.reconciliation_permitted is False
+        assert "R-REPRESENTATIVE-OFFENDER" in f.prosecution.basis and "CPC art. 24 part 3" in f.prosecution.basis
+
+
+def test_v4_s7_parent_as_offender_opened_on_complaint_permitted_with_warning():
+    f = run(victim_age=10, acts=[], means=[], purposes=[], exploitation=["begging"], offender={"relation": "parent"},
+            **record(opened_on_victim_complaint=True))
+    assert f.prosecution.reconciliation_permitted is True
+    assert any("opened on the victim's complaint" in w for w in f.warnings)
+
+
+def test_v4_s7_a_relative_who_is_not_the_carer_is_not_the_representative():
+    f = run(victim_age=10, acts=[], means=[], purposes=[], exploitation=["begging"], offender={"relation": "relative"})
+    assert "R-REPRESENTATIVE-OFFENDER" not in f.prosecution.basis and f.prosecution.reconciliation_permitted is True
+
+
+@pytest.mark.parametrize("date", ["2020-06-01", "2015-06-01"])
+def test_v4_s7_before_december_2021_mode_and_reconciliation_marked_uncertain(date):
+    f = run(offence_date=date)
+    assert "R-RETRO" in f.prosecution.basis
+    assert any("not settled" in w and "reconciliation" in w for w in f.warnings)
+    assert "R-RETRO" not in run().prosecution.basis
+
+
+# --- section 8 -------------------------------------------------------------------------------------
+def test_v4_s8_one_capacity_basis_never_both():
+    crime = np_for(run(victim_age=13, means=[], **offence(instrument="CC", article="378", part=1, caused_by_trafficking=True)), "378")
+    assert crime.applies == "yes" and crime.basis == ["CC art. 28"]
+    off = np_for(run(victim_age=15, means=[], **offence(instrument="CoO", article="431", caused_by_trafficking=True)), "431")
+    assert off.applies == "yes" and off.basis == ["CoO art. 15 part 1"]
+
+
+def test_v4_s8_law55_before_17_march_2005_R_NP_LATER_LAW():
+    f = run(offence_date="2003-06-01", **offence(instrument="CoM", article="122", caused_by_trafficking=True))
+    n = np_for(f, "122")
+    assert n.applies == "yes" and "R-NP-LATER-LAW" in n.readings and n.interpretation
+    assert "17 March 2005" in n.reason
+    assert "R-NP-LATER-LAW" not in np_for(run(**offence(instrument="CoM", article="122", caused_by_trafficking=True)), "122").readings
+
+
+def test_v4_s8_a_code_of_misconduct_offence_is_a_misdemeanour_not_an_administrative_offence():
+    n = np_for(run(**offence(instrument="CoM", article="122", caused_by_trafficking=True)), "122")
+    assert "misdemeanour" in n.reason and "administrative offence" not in n.reason
+
+
+def test_v4_s8_release_from_liability_never_from_punishment():
+    for o in (dict(instrument="CC", article="379", part=2), dict(instrument="CoO", article="431")):
+        n = np_for(run(**offence(**o, caused_by_trafficking=True)), o["article"])
+        assert "liab" in n.reason and "from punishment" not in n.reason.lower()
+    ru = classify(facts(**offence(instrument="CC", article="379", part=2, caused_by_trafficking=True)), lang="ru")
+    assert "от уголовной ответственности" in ru.non_punishment[0].reason and "от наказания" not in ru.non_punishment[0].reason
+
+
+# --- section 9 -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("date", ["2018-05-01", "2020-06-01"])
+def test_v4_s9_child_sale_before_december_2021_without_a_cc_purpose_is_alternative(date):
+    f = run(offence_date=date, victim_age=10, acts=["purchase"], means=["fraud"], purposes=[])
+    q = qual(f, "167")
+    assert q.role == "alternative" and "R-RETRO" in q.readings and f.primary is None
+    assert primary_is(run(victim_age=10, acts=["purchase"], means=["fraud"], purposes=[]), "167", 3)
+
+
+def test_v4_s9_a_shared_defect_makes_every_trafficking_finding_alternative():
+    f = run(offence_date="2015-06-01", **CHILD_NO_MEANS)
+    assert roles(f, "166") == {"alternative"} and roles(f, "167") == {"alternative"}, summary(f)
+    g = run(**{**CHILD_NO_MEANS, "purposes": ["criminal_activity"]})
+    assert roles(g, "166") == {"alternative"} and roles(g, "167") == {"alternative"}, summary(g)
+
+
+def test_v4_s9_no_law55_purpose_warning_when_R_167_SALE_decides():
+    f = run(victim_age=2, acts=["sale"], means=[], purposes=["commercial_adoption"])
+    assert primary_is(f, "167")
+    assert not any("R-LAW55-PURPOSE" in w for w in f.warnings)
+
+
+# --- section 11: wording ---------------------------------------------------------------------------
+def test_v4_s11_article_titles_as_the_code_heads_them():
+    from pathlib import Path
+
+    code = (Path(__file__).resolve().parents[2] / "shared" / "law" / "criminal-code-2021.ru.txt").read_text()
+    headings = dict(re.findall(r"^Статья (\d+)\. (.+?)\s*$", code, flags=re.M))
+    for art in catalogue().values():
+        if art.verified and art.instrument == "CC":
+            number = art.article.replace("-", "")
+            assert art.title_ru == headings[number], (art.article, art.title_ru, headings[number])
+
+
+def test_v4_s11_no_file_name_or_line_in_any_output_text():
+    import re as _re
+
+    bad = _re.compile(r"seed \d|\.txt|\bline \d|\blines \d|строк[аи] \d|источник \d{3}")
+    for kw in CORPUS + [dict(**BRIDE_KIDNAPPING), dict(circumstances=["online"], purposes=["sexual_exploitation"])]:
+        for lang in ("en", "ru"):
+            f = classify(facts(**kw), lang=lang)
+            blob = " ".join([f.model_dump_json()])
+            assert not bad.search(blob), (kw, bad.search(blob).group(0))

@@ -46,6 +46,8 @@ def test_child_victim_means_never_decide_whether_trafficking_is_made_out(facts, 
     def made_out(f: Findings) -> bool:
         return any(q.article in TRAFFICKING and q.role != "excluded" for q in f.qualifications)
 
+    for o in facts["offenders"]:
+        o.pop("means", None)  # an offender's means are a subset of the case's, which this test replaces
     no_means, some_means = copy.deepcopy(facts), copy.deepcopy(facts)
     no_means["means"] = []
     some_means["means"] = means
@@ -76,6 +78,8 @@ def test_adding_a_qualifying_circumstance_never_lowers_the_part(facts, flag):
 @given(fact_patterns(), st.sampled_from(ACTS))
 def test_removing_the_only_act_removes_every_trafficking_qualification(facts, act):
     facts = copy.deepcopy(facts)
+    for o in facts["offenders"]:
+        o.pop("acts", None)  # an offender's acts are a subset of the case's, which this test replaces
     facts["acts"] = [act]
     classify(facts)  # with the act: whatever the facts make out
     facts["acts"] = []
@@ -106,7 +110,8 @@ REQUIRED = {
     "": {"case_id", "law", "qualifications", "misclassification", "prosecution", "non_punishment", "missing_facts", "warnings"},
     "law": {"instrument", "edition", "offence_date", "notes"},
     "qualification": {"instrument", "article", "part", "items", "title", "role", "reason", "offenders", "victims", "gravity",
-                      "prosecution", "penalty", "interpretation", "readings", "historical_equivalent", "elements", "sources"},
+                      "prosecution", "penalty", "penalty_limits", "interpretation", "readings", "historical_equivalent",
+                      "elements", "sources"},
     "element": {"element", "status", "facts", "reason", "source", "interpretation"},
     "misclassification": {"charged", "suggested", "kind", "severity", "explanation", "consequences", "interpretation"},
     "prosecution": {"mode", "reconciliation_permitted", "basis", "flags"},
@@ -148,8 +153,10 @@ def test_every_output_validates_against_the_contract(facts):
 def test_findings_resting_on_a_reading_say_so(facts):
     for q in classify(facts).qualifications:
         assert q.interpretation == bool(q.readings)
-        if q.role == "alternative":
-            assert {"R-PALERMO-MEANS", "R-LAW55-PURPOSE", "R-RETRO"} & set(q.readings)
+        if q.role == "alternative":  # LAW.md section 1: only these make a finding contested
+            assert {"R-PALERMO-MEANS", "R-LAW55-PURPOSE", "R-RETRO", "R-DANGEROUS-VIOLENCE"} & set(q.readings) or (
+                q.article in ("157", "159") and "154" in q.reason
+            ), (q.article, q.readings, q.reason)
 
 
 @SETTINGS
@@ -179,3 +186,91 @@ def test_facts_md_example_keys_are_all_produced():
             keys(a[0], b[0], path + "[0]")
 
     keys(example, ours)
+
+
+# --- legal model v4 (LAW.md section 12) ---------------------------------------------------------
+PERSONAL_ITEMS = {("166", 2, 4), ("167", 2, 4), ("170", 2, 5), ("165", 4, 2), ("168", 2, 4), ("209", 4, 4)}
+CARER_ITEMS = {("162", 4, 1)}
+CARER_PARTS = {("180", 2), ("181", 2), ("182", 2)}
+
+
+@SETTINGS
+@given(fact_patterns())
+def test_personal_items_only_for_the_offenders_who_have_the_feature(facts):
+    """CC art. 43: the official-position and parent/teacher/carer items count only for offenders
+    who have the feature; co-offenders share a qualification only with the same items."""
+    people = {o["id"]: o for o in facts["offenders"]}
+    for q in classify(facts).qualifications:
+        for i in q.items:
+            if (q.article, q.part, i) in PERSONAL_ITEMS:
+                assert all(people[o].get("official") is True for o in q.offenders), (q.article, q.part, i, q.offenders)
+            if (q.article, q.part, i) in CARER_ITEMS:
+                assert all(people[o].get("relation") in ("parent", "carer", "teacher") for o in q.offenders)
+        if (q.article, q.part) in CARER_PARTS:
+            assert all(people[o].get("relation") in ("parent", "carer", "teacher") for o in q.offenders)
+
+
+@SETTINGS
+@given(fact_patterns())
+def test_penalty_limits_name_exactly_the_offenders_under_18_within_the_code_s_bounds(facts):
+    people = {o["id"]: o for o in facts["offenders"]}
+    for q in classify(facts).qualifications:
+        young = {o for o in q.offenders if people[o].get("age") is not None and people[o]["age"] < 18}
+        named = [o for pl in q.penalty_limits for o in pl.offenders]
+        assert len(named) == len(set(named))  # one entry per group, each offender once
+        assert set(named) == (set() if q.role == "excluded" else young), (q.article, q.role, named, young)
+        p = catalogue()[q.article].parts[q.part]
+        for pl in q.penalty_limits:
+            assert pl.basis and pl.interpretation == bool(pl.readings)
+            if pl.imprisonment is not None:
+                lo, hi = pl.imprisonment
+                assert 0.5 <= lo <= hi <= 10 and hi <= p.max_years  # CC art. 108 parts 1-2
+            else:
+                assert not p.max_years or p.gravity == "minor"
+
+
+@SETTINGS
+@given(fact_patterns())
+def test_legal_entities_alone_are_never_qualified(facts):
+    facts = copy.deepcopy(facts)
+    if not facts["offenders"]:
+        return  # no offender named at all: the findings describe the conduct (a warning says so)
+    for o in facts["offenders"]:
+        o["legal_entity"] = True
+    f = classify(facts)
+    assert f.qualifications == [] and f.prosecution.mode is None
+    assert any(m.fact == "offenders" for m in f.missing_facts)
+
+
+@SETTINGS
+@given(fact_patterns())
+def test_an_offender_who_took_no_act_and_no_group_is_never_a_trafficker(facts):
+    facts = copy.deepcopy(facts)
+    facts["circumstances"] = [c for c in facts["circumstances"] if c not in ("group", "group_prior_conspiracy",
+                                                                             "organised_group", "criminal_community")]
+    if not facts["offenders"]:
+        return
+    facts["offenders"][0]["acts"] = []
+    who = facts["offenders"][0]["id"]
+    for q in classify(facts).qualifications:
+        if q.article in TRAFFICKING and q.role != "excluded":
+            assert who not in q.offenders, (q.article, q.part, q.role)
+
+
+@SETTINGS
+@given(fact_patterns())
+def test_prosecution_follows_the_qualifications(facts):
+    f = classify(facts)
+    considered = [q for q in f.qualifications if q.role in ("primary", "concurrent")] or [
+        q for q in f.qualifications if q.role == "alternative"
+    ]
+    if not considered:
+        assert f.prosecution.mode is None and f.prosecution.reconciliation_permitted is None
+        return
+    public = any(q.prosecution != "private_public" for q in considered)
+    assert f.prosecution.mode == ("public" if public else "private_public")
+    if public or {"organised_group", "criminal_community"} & set(facts["circumstances"]):
+        assert f.prosecution.reconciliation_permitted is False
+    if facts.get("offence_date") and facts["offence_date"] < "2021-12-01":
+        assert "R-RETRO" in f.prosecution.basis  # never stated as settled
+

@@ -182,7 +182,8 @@ def test_show_json_expected_primary():
 
 def test_show_text():
     out = cli("cases", "show", "c14").stdout
-    assert "Norkuz" in out and "primary: 172(1)" in out and "forced_marriage" in out
+    # v4 rule 5.4: by a group by prior conspiracy the kidnapping (165(2), 7 to 10) outweighs 172(1) (5 to 7)
+    assert "Norkuz" in out and "primary: 165(2)" in out and "forced_marriage" in out
 
 
 def test_unknown_case_id_exits_2_with_close_matches(monkeypatch, capsys):
@@ -272,14 +273,15 @@ def test_quiz_article_part_and_missing_answers(tmp_path):
 
 
 def test_quiz_when_engine_finds_no_trafficking(tmp_path):
-    f = answers_file(tmp_path, "act: met\nmeans: not_required\npurpose: met\nchild: yes\narticle: 170(3)\n")
+    # c13 (v4): no act and no powers of ownership stated, so nothing is made out — not even art. 170
+    f = answers_file(tmp_path, "act: met\nmeans: not_required\npurpose: met\nchild: yes\narticle: none\n")
     r = json.loads(cli("cases", "quiz", "c13", "--answers", f, "--format", "json").stdout)
     by = {q["key"]: q for q in r["questions"]}
     assert by["act"]["expected"] == "not_met" and "missing fact" in by["act"]["explanation"]
-    assert r["score"] == 4
+    assert by["article"]["expected"] == "none" and by["article"]["points"] == 1
     f = answers_file(tmp_path, "purpose: met\narticle: none\n")
     by = {q["key"]: q for q in json.loads(cli("cases", "quiz", "c14", "--answers", f, "--format", "json").stdout)["questions"]}
-    assert by["purpose"]["expected"] == "not_met" and by["article"]["expected"] == "172(1)"
+    assert by["purpose"]["expected"] == "not_met" and by["article"]["expected"] == "165(2)"
     assert "For what purpose" in by["purpose"]["explanation"]
 
 
@@ -334,8 +336,9 @@ def test_handout_is_self_contained_and_escaped(tmp_path):
         "<th>Element</th><th>Status</th><th>Reason</th><th>Source</th>",
         '<td class="status not_required">not required</td>',
         "The deciding element",
-        "seed 000_3ae6d7ca97337862.txt, lines 205-207; legal brief C01",
-        "CC art. 172(1) — Abduction of a person for the purpose of marriage",
+        # the report by title and locator, never the project's file name or line (LAW.md section 11)
+        "OSCE OSR/CTHB, Report following the country visit to Kyrgyzstan (2025), sect. V, para. 39 (first of two); footnote 28",
+        "CC art. 165(2) — Kidnapping",
     ):
         assert needle in page, needle
 

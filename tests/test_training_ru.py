@@ -221,13 +221,14 @@ def test_list_in_russian():
     rows = json.loads(thb("cases", "list", "--format", "json", "--lang", "ru").stdout)
     row = next(x for x in rows if x["id"] == C01)
     assert row["title"] == case()["title_ru"] and row["charged"] == ["ч. 3 ст. 159 УК"]
-    assert row["correct"] == "167(2)" and row["citation"].startswith("документ 000_3ae6d7ca97337862.txt, строки 205-207")
+    assert row["correct"] == "167(2)" and row["citation"].startswith("Отчет Специального представителя")
+    assert ".txt" not in row["citation"] and "строк" not in row["citation"]
 
 
 def test_show_in_russian():
     out = flat(thb("cases", "show", "c14", "--lang", "ru").stdout)
     c = case("c14-norkuz-bride-kidnapping-not-trafficking")
-    assert flat(c["narrative_ru"]) in out and "основная квалификация: ч. 1 ст. 172" in out
+    assert flat(c["narrative_ru"]) in out and "основная квалификация: ч. 2 ст. 165" in out
     assert "Методический комментарий" in out and "forced_marriage" in out  # the facts stay as written
     assert "The story" not in out and "Expected findings" not in out
 
@@ -312,9 +313,9 @@ def test_handout_in_russian(tmp_path):
         "<th>Элемент</th><th>Статус</th><th>Обоснование</th><th>Источник</th>",
         '<td class="status not_required">не требуется</td>',
         "Вменено: ч. 3 ст. 159 УК → правильно: ч. 2 ст. 167 УК — Торговля детьми",
-        "ч. 1 ст. 172 УК — Похищение лица с целью вступления в брак",
+        "ч. 2 ст. 165 УК — Похищение человека",
         "<dt>Решающий элемент</dt>",
-        "Источник: документ 000_3ae6d7ca97337862.txt, строки 205-207; правовая справка C01",
+        "Источник: Отчет Специального представителя и Координатора ОБСЕ по борьбе с торговлей людьми по итогам визита в Кыргызстан (2025), разд. V, п. 39 (первый из двух); сноска 28",
         case()["title_ru"],
     ):
         assert needle in text, needle
