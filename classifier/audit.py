@@ -38,6 +38,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import wait as wait_futures
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
@@ -1044,30 +1045,39 @@ class _Pool:
         return self.ex.submit(process_chunk, task)
 
     def restart(self) -> None:
-        self.stop()
+        self.ex.shutdown(wait=False, cancel_futures=True)
         self.ex = self._new()
 
     def close(self) -> None:
         """After the last chunk: let the workers finish and exit."""
         self.ex.shutdown(wait=True)
 
-    def stop(self) -> None:
-        """Now (an interruption, an error, a broken pool): the workers are ended, not waited for — they
-        write nothing, the parent alone writes the database — so this never blocks on a busy worker."""
+    def stop(self, running: list[Future]) -> None:
+        """Stop now (an interruption, an error): nothing new starts; the chunks being classified get
+        STOP_WAIT seconds to finish — a worker ended while it sends its results would leave half a
+        message in the pool's pipe, on which the pool's own thread then waits forever, and with it
+        the process's exit. A worker still busy after that is ended, and the process must then end
+        with `os._exit` (`hard_stopped()`); the parent alone writes the database, so nothing is lost."""
         procs = list((getattr(self.ex, "_processes", None) or {}).values())
         self.ex.shutdown(wait=False, cancel_futures=True)
+        _done, busy = wait_futures([f for f in running if not f.cancelled()], timeout=STOP_WAIT)
+        if not busy:
+            return
+        _HARD_STOP["yes"] = True
         for proc in procs:
             with contextlib.suppress(Exception):
-                proc.terminate()
-        deadline = time.monotonic() + 10
-        for proc in procs:
-            with contextlib.suppress(Exception):
-                proc.join(timeout=max(0.1, deadline - time.monotonic()))
-                if proc.is_alive():
-                    proc.kill()
+                proc.kill()
 
 
+STOP_WAIT = 5.0  # seconds the chunks being classified get to finish when an audit stops
 SECOND_SIGNAL_GRACE = 3.0  # seconds a second Ctrl-C waits for the stopping audit before it ends the process
+_HARD_STOP = {"yes": False}
+
+
+def hard_stopped() -> bool:
+    """True when a worker had to be killed while stopping: the command must end with `os._exit`
+    (the pool's thread may wait for ever on what that worker was sending)."""
+    return _HARD_STOP["yes"]
 
 
 @contextlib.contextmanager
@@ -1095,9 +1105,11 @@ def _interrupts() -> Iterator[None]:
     try:
         yield
     finally:
-        if not state["first"]:  # once interrupted, a later signal must not raise in the exit that follows
+        if not state["first"]:
             for sig, h in old.items():
                 signal.signal(sig, h)
+        else:  # stopping: a later Ctrl-C must not raise in, nor kill, the exit that follows (the
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # interpreter puts back the default handler)
 
 
 class WriterLock:
@@ -1513,11 +1525,10 @@ def _run(
         if interrupted:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("UPDATE meta SET value='interrupted' WHERE key='status'")
-            pool.stop()
-        elif completed:
+        if completed:
             pool.close()
         else:
-            pool.stop()
+            pool.stop([fut for _, fut in pending])
     result.seconds = time.monotonic() - started
     if progress:
         progress(total, total, result.records, result.seconds)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -163,9 +164,11 @@ def audit(
     except KeyboardInterrupt:
         command = f"thb audit {input} --out {out} --resume"
         err.print(Text(tr("audit.run.interrupted", db=A.work_db(out), command=command)), highlight=False, soft_wrap=True)
+        _exit_now_if_hard(130)
         raise typer.Exit(130) from None
     except A.AuditFailure as e:
         err.print(Text.assemble((tr("audit.run.error"), "red"), " ", str(e)), highlight=False, soft_wrap=True)
+        _exit_now_if_hard(3)
         raise typer.Exit(3) from None
     except (sqlite3.Error, OSError) as e:  # disk full, permissions, a file changed underneath
         if isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e)):
@@ -173,6 +176,7 @@ def audit(
         else:
             stopped = tr("audit.run.stopped", error=clip(e, 200), db=A.work_db(out))
         err.print(Text.assemble((tr("audit.run.error"), "red"), " ", stopped), highlight=False, soft_wrap=True)
+        _exit_now_if_hard(2)
         raise typer.Exit(2) from None
     for n in result.notes:
         err.print(Text(tr("audit.run.note", note=n)), highlight=False, soft_wrap=True)
@@ -197,6 +201,18 @@ def audit(
     if result.total_invalid > len(result.examples):
         where = tr("audit.run.where_sqlite") if A.out_kind(out) == "sqlite" else tr("audit.run.where_export")
         err.print(Text(tr("audit.run.invalid_in_all", n=result.total_invalid, where=where)), highlight=False)
+
+
+def _exit_now_if_hard(code: int) -> None:
+    """After a worker was killed while the audit stopped (see `audit._Pool.stop`): end without waiting
+    for the pool's threads. Everything is committed and said; the kernel releases the writer lock."""
+    from . import audit as A
+
+    if A.hard_stopped():
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
 
 
 def _progress(err: Console) -> tuple[Any, Any]:

@@ -766,13 +766,36 @@ def _raw(v: Any) -> str:
     return str(v)
 
 
+MAX_ANSWER = 10_000  # characters of one answer read from a pipe
+MAX_RETRIES = 20  # answers in a row that do not fit one question, from a pipe, before the interview stops
+
+
 class TerminalSource:
-    """Answers typed by the user: plain input(), so it works on any terminal and over SSH."""
+    """Answers typed by the user: plain input(), so it works on any terminal and over SSH. From a
+    pipe (not a terminal) an answer is at most MAX_ANSWER characters and MAX_RETRIES answers in a
+    row that do not fit end the interview (`yes | thb interview` would otherwise never end)."""
 
     interactive = True
 
-    def __init__(self, reader: Callable[[str], str] = input):
-        self.reader = reader
+    def __init__(self, reader: Callable[[str], str] | None = None, bounded: bool | None = None):
+        import sys
+
+        self.bounded = (not sys.stdin.isatty()) if bounded is None else bounded
+        self.reader = reader or (self._read_bounded if self.bounded else input)
+        self.name = "<stdin>"
+
+    @staticmethod
+    def _read_bounded(prompt: str) -> str:
+        import sys
+
+        sys.stdout.write(prompt)
+        sys.stdout.flush()
+        line = sys.stdin.readline(MAX_ANSWER + 1)
+        if not line:
+            raise EOFError
+        if len(line) > MAX_ANSWER and not line.endswith("\n"):
+            raise InterviewError(tr("interview.error.answer_too_long", max=f"{MAX_ANSWER:,}"))
+        return line.rstrip("\r\n")
 
     def next(self, q: Question) -> str | None:
         try:
@@ -910,6 +933,7 @@ class Interview:
             if q is None:
                 return st
             self._show(q)
+            misfits = 0
             while True:
                 raw = self.source.next(q)
                 if not self.source.interactive:
@@ -942,6 +966,9 @@ class Interview:
                             tr("interview.error.bad_answer", file=self.source.name, key=q.key, problem=str(e))
                         ) from None
                     self.console.print(str(e), style="red", highlight=False, markup=False)
+                    misfits += 1
+                    if getattr(self.source, "bounded", False) and misfits >= MAX_RETRIES:
+                        raise InterviewError(tr("interview.error.no_progress", n=misfits, key=q.key)) from None
                     continue
                 self.answers.append(value)
                 break

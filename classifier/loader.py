@@ -515,6 +515,8 @@ def explain(e: ValidationError, model: type[BaseModel] = FactPattern, limit: int
             lines.append(tr("input.too_small", path=path, limit=ctx.get("ge", ctx.get("gt")), shown=shown))
         elif kind in ("less_than_equal", "less_than"):
             lines.append(tr("input.too_large_value", path=path, limit=ctx.get("le", ctx.get("lt")), shown=shown))
+        elif kind == "too_long" and "max_length" in ctx and isinstance(got, list):
+            lines.append(tr("guard.too_many", path=path, n=len(got), max=ctx["max_length"]))
         elif kind.startswith("date_"):
             detail = f" — {err['msg']}" if lang() == "en" else ""
             lines.append(tr("input.bad_date", path=path, shown=shown) + detail)
