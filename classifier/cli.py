@@ -405,8 +405,9 @@ def _silence_stdout() -> None:
 def main() -> None:
     """Entry point: bad input exits 2 with a one-screen message; never a traceback."""
     original = sys.stdout
+    handler = signal.getsignal(signal.SIGINT)
     try:
-        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        if handler is signal.default_int_handler:
             signal.signal(signal.SIGINT, _on_interrupt)  # Ctrl-C is exit 130 on every command (click would say 1)
         sys.stdout = _GuardedStream(original)
         sys.argv[1:] = _take_lang(sys.argv[1:])
@@ -439,6 +440,8 @@ def main() -> None:
         sys.exit(3)
     finally:
         sys.stdout = original
+        if handler is signal.default_int_handler and signal.getsignal(signal.SIGINT) is _on_interrupt:
+            signal.signal(signal.SIGINT, handler)  # as it was (thb called from a program or a test)
 
 
 if __name__ == "__main__":
