@@ -4,16 +4,39 @@ from classifier import classify
 findings = classify({"case_id": "X", "victims": [...], ...})
 findings.primary, findings.model_dump(mode="json")
 many = classify_many([case1, case2, ...], return_exceptions=True)  # a batch, about a third faster
+
+The names are loaded on first use (`import classifier` loads nothing heavy: the `thb` command
+starts with the standard library alone, see `launch.py`).
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from .engine import classify, classify_many
-from .models import FactPattern, Findings
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("thb-classifier")
-except PackageNotFoundError:  # running from a source tree
-    __version__ = "0.0.0+source"
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
+    from .engine import classify, classify_many
+    from .models import FactPattern, Findings
 
 __all__ = ["classify", "classify_many", "FactPattern", "Findings", "__version__"]
+_FROM = {"classify": ".engine", "classify_many": ".engine", "FactPattern": ".models", "Findings": ".models"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM:
+        value = getattr(import_module(_FROM[name], __name__), name)
+    elif name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("thb-classifier")
+        except PackageNotFoundError:  # running from a source tree
+            value = "0.0.0+source"
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -38,13 +38,16 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import wait as wait_futures
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+from .fileio import output_target
 from .i18n import lang, set_lang, tr
-from .loader import InputError, validate
+from .loader import _DECODER, MAX_DIGITS, MAX_NUMBER_CHARS, SURROGATE_ESCAPE, InputError, load_json, open_regular, validate
 from .models import FactPattern, Findings
+from .safetext import SURROGATE, clip, clip_repr, cut, storable
 
 SCHEMA_VERSION = 1
 GC_THRESHOLDS = (20000, 50, 100)  # the workers' garbage collector (`_init_worker`)
@@ -140,7 +143,8 @@ class CsvError(ValueError):
     """A CSV cell that cannot be turned into a fact-pattern value; the message names the column."""
 
 
-_REF = re.compile(r"^(?P<article>.*?)\s*(?:\((?P<part>\d+)\))?$")
+_REF = re.compile(r"^(?P<article>.*?)\s*(?:\((?P<part>[0-9]+)\))?$")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _BOOLS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
@@ -181,23 +185,28 @@ def _where(col: str, i: int | None = None) -> str:
 def _cell_bool(col: str, v: str, i: int | None = None) -> bool:
     b = _BOOLS.get(v.lower())
     if b is None:
-        raise CsvError(tr("audit.csv.expected_bool", where=_where(col, i), value=repr(v)))
+        raise CsvError(tr("audit.csv.expected_bool", where=_where(col, i), value=clip_repr(v)))
     return b
 
 
 def _cell_int(col: str, v: str, i: int | None = None) -> int:
-    if not re.fullmatch(r"[+-]?\d+", v):
-        raise CsvError(tr("audit.csv.expected_int", where=_where(col, i), value=repr(v)))
+    """A whole number: decimal ASCII digits (not `١٥`, `1_000` or `0x10`), at most MAX_DIGITS of them."""
+    if not re.fullmatch(r"[+-]?[0-9]+", v):
+        raise CsvError(tr("audit.csv.expected_int", where=_where(col, i), value=clip_repr(v)))
+    if len(v.lstrip("+-")) > MAX_DIGITS:
+        raise CsvError(tr("guard.number", path=_where(col, i), n=len(v.lstrip("+-")), max=MAX_DIGITS))
     return int(v)
 
 
 def _cell_float(col: str, v: str) -> float:
-    try:
-        x = float(v)
-    except ValueError:
-        raise CsvError(tr("audit.csv.expected_number", where=_where(col), value=repr(v))) from None
+    """A number in decimal notation (`2`, `0.5`, `1e3`); not `inf`, `1_000` or other digits than 0-9."""
+    if not _DECIMAL.fullmatch(v):
+        raise CsvError(tr("audit.csv.expected_number", where=_where(col), value=clip_repr(v)))
+    if len(v) > MAX_NUMBER_CHARS:
+        raise CsvError(tr("guard.number_text", path=_where(col), n=len(v), max=MAX_NUMBER_CHARS))
+    x = float(v)
     if x != x or x in (float("inf"), float("-inf")):
-        raise CsvError(tr("audit.csv.expected_finite", where=_where(col), value=repr(v)))
+        raise CsvError(tr("audit.csv.expected_finite", where=_where(col), value=clip_repr(v)))
     return x
 
 
@@ -205,19 +214,19 @@ def _parse_ref(col: str, text: str, i: int) -> dict[str, Any]:
     """`CC 160(1)` -> {instrument: CC, article: "160", part: 1}; `CoM 122` has no part."""
     bits = text.split(None, 1)
     if len(bits) != 2:
-        raise CsvError(tr("audit.csv.expected_ref", where=_where(col, i), value=repr(text)))
+        raise CsvError(tr("audit.csv.expected_ref", where=_where(col, i), value=clip_repr(text)))
     m = _REF.match(bits[1].strip())
     assert m is not None  # the pattern matches any text
     ref: dict[str, Any] = {"instrument": bits[0], "article": m.group("article")}
     if m.group("part"):
-        ref["part"] = int(m.group("part"))
+        ref["part"] = _cell_int(col, m.group("part"), i)
     return ref
 
 
 def _parse_victim_ref(col: str, text: str, i: int) -> tuple[str, str]:
     vid, sep, rest = text.partition(":")
     if not sep or not vid.strip() or not rest.strip():
-        raise CsvError(tr("audit.csv.expected_victim_ref", where=_where(col, i), value=repr(text)))
+        raise CsvError(tr("audit.csv.expected_victim_ref", where=_where(col, i), value=clip_repr(text)))
     return vid.strip(), rest.strip()
 
 
@@ -262,7 +271,9 @@ def csv_row_to_facts(row: dict[str, str]) -> dict[str, Any]:
         vid, rest = _parse_victim_ref("victim_offences", item, i)
         if vid not in by_id:
             known = ", ".join(by_id) or tr("audit.csv.none")
-            raise CsvError(tr("audit.csv.not_a_victim", where=_where("victim_offences", i), vid=repr(vid), known=known))
+            raise CsvError(
+                tr("audit.csv.not_a_victim", where=_where("victim_offences", i), vid=clip_repr(vid), known=clip(known, 200))
+            )
         tokens = rest.split()
         kv = [t for t in tokens if "=" in t]
         ref = _parse_ref("victim_offences", " ".join(t for t in tokens if "=" not in t), i)
@@ -275,11 +286,11 @@ def csv_row_to_facts(row: dict[str, str]) -> dict[str, Any]:
             elif k == "max_penalty_years":
                 ref[k] = _cell_float("victim_offences", v)
             else:
-                near = difflib.get_close_matches(k, OFFENCE_KEYS, n=1)
+                near = difflib.get_close_matches(k, OFFENCE_KEYS, n=1) if len(k) <= 64 else []
                 hint = (
                     tr("audit.csv.did_you_mean", near=near[0]) if near else tr("audit.csv.allowed", items=", ".join(OFFENCE_KEYS))
                 )
-                raise CsvError(tr("audit.csv.unknown_key", where=_where("victim_offences", i), key=k, hint=hint))
+                raise CsvError(tr("audit.csv.unknown_key", where=_where("victim_offences", i), key=clip(k), hint=hint))
         if notes and notes[i]:
             ref["note"] = notes[i]
         by_id[vid].setdefault("offences", []).append(ref)
@@ -373,12 +384,12 @@ def check_csv_header(name: str, header: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     for i, c in enumerate(cols, 1):
         if c in seen:
-            raise InputError(tr("audit.csv.column_twice", name=name, col=c, first=seen[c], second=i))
+            raise InputError(tr("audit.csv.column_twice", name=name, col=clip(c), first=seen[c], second=i))
         seen[c] = i
         if c not in CSV_COLUMNS:
-            near = difflib.get_close_matches(c, CSV_COLUMNS, n=1)
+            near = difflib.get_close_matches(c, CSV_COLUMNS, n=1) if len(c) <= 64 else []
             hint = tr("audit.csv.did_you_mean", near=near[0]) if near else tr("audit.csv.template_hint")
-            raise InputError(tr("audit.csv.unknown_column", name=name, col=header[i - 1], n=i, hint=hint))
+            raise InputError(tr("audit.csv.unknown_column", name=name, col=clip(header[i - 1]), n=i, hint=hint))
     if "case_id" not in seen:
         raise InputError(tr("audit.csv.no_case_id", name=name))
     return cols
@@ -431,17 +442,44 @@ def inspect_input(path: str, fmt: str) -> InputInfo:
     """Check the file, hash it and count its lines (one streaming pass), read the CSV header."""
     if path == "-":
         raise InputError(tr("audit.input.stdin"))
-    p = Path(path)
-    if not p.exists():
+    if not os.path.lexists(path):
         raise InputError(tr("audit.input.no_such_file", path=path))
-    if p.is_dir():
+    if os.path.isdir(path):
         raise InputError(tr("audit.input.directory", path=path))
+    size, lines, digest, blank = _hash_input(path)
+    if blank:
+        raise InputError(tr("audit.input.empty", path=path))
+    header, data_offset, data_line = None, 0, 1
+    if fmt == "csv":
+        with os.fdopen(open_regular(path), "rb") as f:
+            raw = f.readline(MAX_RECORD_BYTES)
+            data_offset = len(raw)
+            rest_blank = True
+            while rest_blank and (block := f.read(1 << 20)):
+                rest_blank = not block.strip(b" \t\r\n,")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise InputError(tr("audit.input.header_not_utf8", path=path, byte=e.start)) from None
+        try:
+            header = next(csv.reader([text], strict=True))
+        except (csv.Error, StopIteration) as e:
+            raise InputError(tr("audit.input.header_unreadable", path=path, error=e)) from None
+        header = check_csv_header(path, header)
+        if rest_blank:  # as a JSON Lines file without records: nothing to audit is an error, not an empty audit
+            raise InputError(tr("audit.input.header_only", path=path))
+        data_line = 2
+    return InputInfo(str(path), fmt, size, digest, lines, header, data_offset, data_line)
+
+
+def _hash_input(path: str) -> tuple[int, int, str, bool]:
+    """(size, lines, SHA-256, blank) of a regular file, in one streaming pass."""
     h = hashlib.sha256()
     size = lines = 0
     last = b"\n"
     blank = True
     try:
-        with open(p, "rb") as f:
+        with os.fdopen(open_regular(path), "rb") as f:
             while block := f.read(1 << 20):
                 if size == 0 and b"\x00" in block[:8192]:
                     raise InputError(tr("audit.input.binary", path=path))
@@ -454,24 +492,7 @@ def inspect_input(path: str, fmt: str) -> InputInfo:
         raise InputError(tr("audit.input.unreadable", path=path, reason=e.strerror)) from None
     if last != b"\n":
         lines += 1
-    if blank:
-        raise InputError(tr("audit.input.empty", path=path))
-    header, data_offset, data_line = None, 0, 1
-    if fmt == "csv":
-        with open(p, "rb") as f:
-            raw = f.readline(MAX_RECORD_BYTES)
-            data_offset = len(raw)
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise InputError(tr("audit.input.header_not_utf8", path=path, byte=e.start)) from None
-        try:
-            header = next(csv.reader([text]))
-        except (csv.Error, StopIteration) as e:
-            raise InputError(tr("audit.input.header_unreadable", path=path, error=e)) from None
-        header = check_csv_header(path, header)
-        data_line = 2
-    return InputInfo(str(path), fmt, size, h.hexdigest(), lines, header, data_offset, data_line)
+    return size, lines, h.hexdigest(), blank
 
 
 @dataclasses.dataclass
@@ -489,7 +510,7 @@ class _TooLong(Exception):
 def iter_items(info: InputInfo, offset: int, line: int, first: int = 1, last: int | None = None) -> Iterator[Item]:
     """Stream the records from byte `offset` (physical line `line`), keeping those whose first line
     is within [first, last]. Never holds more than one record in memory."""
-    with open(info.path, "rb") as f:
+    with os.fdopen(open_regular(info.path), "rb") as f:
         f.seek(offset)
         pos, lineno = offset, line - 1
 
@@ -542,7 +563,7 @@ def iter_items(info: InputInfo, offset: int, line: int, first: int = 1, last: in
                     yield raw.decode("utf-8", "surrogateescape")
 
             source = lines()
-            reader = csv.reader(source)
+            reader = csv.reader(source, strict=True)  # a stray or unclosed quote is an error, not a silent merge
             while True:
                 start = lineno + 1
                 state["bytes"] = 0
@@ -554,11 +575,14 @@ def iter_items(info: InputInfo, offset: int, line: int, first: int = 1, last: in
                     if start >= first and (last is None or start <= last):
                         yield Item(start, tr("audit.input.too_long_csv", path=info.path, line=start, mb=mb), lineno, pos)
                     source = lines()
-                    reader = csv.reader(source)
+                    reader = csv.reader(source, strict=True)
                     continue
                 except csv.Error as e:
                     if start >= first and (last is None or start <= last):
-                        yield Item(start, tr("audit.input.csv_syntax", path=info.path, line=start, error=e), lineno, pos)
+                        error = tr("audit.input.csv_syntax", path=info.path, line=start, error=e)
+                        if lineno > start:  # a quoted cell ran over lines: most likely a quote left open
+                            error += tr("audit.input.csv_runs_on", end=lineno)
+                        yield Item(start, error, lineno, pos)
                     continue
                 if last is not None and start > last:
                     return
@@ -717,7 +741,14 @@ def _watch_parent(pid: int) -> None:
 
 
 def _invalid(line: int, case_id: Any, kind: str, error: str, record: str | None, keep_text: bool) -> tuple:
-    return ("invalid", line, case_id if isinstance(case_id, str) else None, kind, error, record if keep_text else None)
+    """An `invalid` row, as SQLite takes it whatever the record held: a case id cut to the model's
+    200 characters, unpaired surrogates escaped (invalid UTF-8 in a CSV cell is read that way)."""
+    cid = storable(cut(case_id, 200)) if isinstance(case_id, str) else None
+    return ("invalid", line, cid, kind, storable(error), storable(record) if keep_text else None)
+
+
+def _who(cid: Any) -> str:
+    return tr("audit.input.who", case_id=clip(cid)) if isinstance(cid, str) and cid else ""
 
 
 def _read(fmt: str, name: str, header: list[str] | None, line: int, payload: Any, keep_text: bool) -> FactPattern | tuple:
@@ -725,30 +756,30 @@ def _read(fmt: str, name: str, header: list[str] | None, line: int, payload: Any
     if isinstance(payload, str):  # a reader-level problem (record too long, CSV syntax)
         return _invalid(line, None, "invalid", payload, None, keep_text)
     if fmt == "jsonl":
-        try:  # the fast path: pydantic parses the JSON itself; errors take the path with good messages
-            return FactPattern.model_validate_json(payload)
-        except ValueError:
-            pass
         try:
             text = payload.decode("utf-8")
         except UnicodeDecodeError as e:
             error = tr("audit.input.not_utf8", path=name, line=line, byte=e.start)
             return _invalid(line, None, "invalid", error, None, keep_text)
+        if not SURROGATE_ESCAPE.search(payload):
+            # The fast path: the C decoder finds duplicate keys and long numbers, pydantic parses and
+            # validates; anything it refuses takes the path with the exact messages.
+            try:
+                _DECODER.decode(text)
+                return FactPattern.model_validate_json(text)
+            except Exception:  # noqa: BLE001, S110 - read again below, with a message naming the problem
+                pass
         raw_text = text.rstrip("\r\n")
         try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as e:
-            error = tr("audit.input.invalid_json", path=name, line=line, col=e.colno, error=e.msg)
-            return _invalid(line, None, "invalid", error, raw_text, keep_text)
+            obj = load_json(name, text, line)
+        except InputError as e:
+            return _invalid(line, None, "invalid", str(e), raw_text, keep_text)
     else:
         assert header is not None
         raw_text = json.dumps(dict(zip(header, payload, strict=False)), ensure_ascii=False)
         cid = payload[header.index("case_id")].strip() if len(payload) > header.index("case_id") else None
-        who = tr("audit.input.who", case_id=cid) if cid else ""
-        try:
-            for c in payload:
-                c.encode("utf-8")
-        except UnicodeEncodeError:
+        who = _who(cid)
+        if any(SURROGATE.search(c) for c in payload):  # invalid UTF-8, read with surrogateescape
             return _invalid(line, cid, "invalid", tr("audit.input.not_utf8_csv", path=name, line=line, who=who), None, keep_text)
         if len(payload) != len(header):
             return _invalid(line, cid, "invalid", _cell_count_error(name, line, who, payload, header), raw_text, keep_text)
@@ -765,19 +796,42 @@ def _read(fmt: str, name: str, header: list[str] | None, line: int, payload: Any
     return rec.facts
 
 
+def read_record(fmt: str, name: str, header: list[str] | None, line: int, payload: Any, keep_text: bool) -> FactPattern | tuple:
+    """`_read`, with whatever it may still raise recorded as the record's error: one record never stops an audit."""
+    try:
+        return _read(fmt, name, header, line, payload, keep_text)
+    except Exception as e:  # noqa: BLE001 - a defect, recorded with the record it happened on
+        error = tr("audit.input.read_error", path=name, line=line, error_type=type(e).__name__, error=clip(e, 200))
+        return _invalid(line, None, "engine_error", error, None, keep_text)
+
+
 def process_record(fmt: str, name: str, header: list[str] | None, line: int, payload: Any, keep_text: bool) -> tuple:
     """Validate and classify one record. Returns ("ok", row) or ("invalid", line, case_id, kind, error, record)."""
     return process_records(fmt, name, header, [(line, payload)], keep_text)[0]
 
 
+def _classify_all(valid: list[FactPattern]) -> list[Any]:
+    """Findings or an exception for each fact pattern: a batch, or one at a time if the batch itself fails."""
+    from .engine import classify_many
+
+    try:
+        return list(classify_many(valid, return_exceptions=True))
+    except Exception:  # noqa: BLE001 - the batch failed as a whole: find the record that did it
+        out: list[Any] = []
+        for fp in valid:
+            try:
+                out.extend(classify_many([fp], return_exceptions=True))
+            except Exception as e:  # noqa: BLE001
+                out.append(e)
+        return out
+
+
 def process_records(fmt: str, name: str, header: list[str] | None, items: list[tuple[int, Any]], keep_text: bool) -> list[tuple]:
     """Validate and classify a chunk of records, the valid ones in one engine batch
     (`engine.classify_many`): one outcome per record, in order."""
-    from .engine import classify_many
-
-    read = [_read(fmt, name, header, line, payload, keep_text) for line, payload in items]
+    read = [read_record(fmt, name, header, line, payload, keep_text) for line, payload in items]
     valid = [fp for fp in read if not isinstance(fp, tuple)]
-    results = iter(classify_many(valid, return_exceptions=True))
+    results = iter(_classify_all(valid))
     out = []
     for (line, payload), fp in zip(items, read, strict=True):
         if isinstance(fp, tuple):
@@ -785,23 +839,20 @@ def process_records(fmt: str, name: str, header: list[str] | None, items: list[t
             continue
         f = next(results)
         try:
-            if isinstance(f, Exception):
+            if isinstance(f, BaseException):
                 raise f
             out.append(("ok", result_row(line, fp, f, keep_text)))
         except Exception as e:  # noqa: BLE001 - one record's engine failure must not stop the audit
             raw = payload.decode("utf-8", "replace").rstrip("\r\n") if isinstance(payload, bytes) else json.dumps(payload)
-            out.append(
-                _invalid(
-                    line,
-                    fp.case_id,
-                    "engine_error",
-                    tr(
-                        "audit.input.engine_error", path=name, line=line, case_id=fp.case_id, error_type=type(e).__name__, error=e
-                    ),
-                    raw,
-                    keep_text,
-                )
+            error = tr(
+                "audit.input.engine_error",
+                path=name,
+                line=line,
+                case_id=clip(fp.case_id),
+                error_type=type(e).__name__,
+                error=clip(e, 200),
             )
+            out.append(_invalid(line, fp.case_id, "engine_error", error, raw, keep_text))
     return out
 
 
@@ -888,10 +939,15 @@ def _remove_db(path: str) -> None:
 
 def _is_sqlite(path: str) -> bool:
     try:
-        with open(path, "rb") as f:
+        with os.fdopen(open_regular(path), "rb") as f:
             return f.read(16) == b"SQLite format 3\x00"
-    except OSError:
+    except (OSError, InputError):
         return False
+
+
+def _read_only_uri(path: str) -> str:
+    """A read-only SQLite URI for any file name (`#`, `?` and `%` in a name are percent-encoded)."""
+    return Path(path).absolute().as_uri() + "?mode=ro"
 
 
 # ============================================================================ the audit
@@ -994,24 +1050,161 @@ class _Pool:
         self.ex.shutdown(wait=False, cancel_futures=True)
         self.ex = self._new()
 
-    def close(self, cancel: bool = False) -> None:
-        self.ex.shutdown(wait=True, cancel_futures=cancel)
+    def close(self) -> None:
+        """After the last chunk: let the workers finish and exit."""
+        self.ex.shutdown(wait=True)
+
+    def stop(self, running: list[Future]) -> None:
+        """Stop now (an interruption, an error): nothing new starts; the chunks being classified get
+        STOP_WAIT seconds to finish — a worker ended while it sends its results would leave half a
+        message in the pool's pipe, on which the pool's own thread then waits forever, and with it
+        the process's exit. A worker still busy after that is ended, and the process must then end
+        with `os._exit` (`hard_stopped()`); the parent alone writes the database, so nothing is lost."""
+        procs = list((getattr(self.ex, "_processes", None) or {}).values())
+        self.ex.shutdown(wait=False, cancel_futures=True)
+        _done, busy = wait_futures([f for f in running if not f.cancelled()], timeout=STOP_WAIT)
+        if not busy:
+            return
+        _HARD_STOP["yes"] = True
+        for proc in procs:
+            with contextlib.suppress(Exception):
+                proc.kill()
+
+
+STOP_WAIT = 5.0  # seconds the chunks being classified get to finish when an audit stops
+SECOND_SIGNAL_GRACE = 3.0  # seconds a second Ctrl-C waits for the stopping audit before it ends the process
+_HARD_STOP = {"yes": False}
+
+
+def hard_stopped() -> bool:
+    """True when a worker had to be killed while stopping: the command must end with `os._exit`
+    (the pool's thread may wait for ever on what that worker was sending)."""
+    return _HARD_STOP["yes"]
 
 
 @contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
+def _interrupts() -> Iterator[None]:
+    """Ctrl-C and SIGTERM stop the audit once, in order (KeyboardInterrupt: whole chunks committed, the
+    workers ended, the status `interrupted`). A second signal never breaks that clean-up, which takes
+    a fraction of a second; should it still be running SECOND_SIGNAL_GRACE seconds after the first
+    signal, the second one ends the process at once — as after kill -9, the last commit is kept."""
+    state = {"first": 0.0}
+
     def handler(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
+        if not state["first"]:
+            state["first"] = time.monotonic()
+            raise KeyboardInterrupt
+        if time.monotonic() - state["first"] > SECOND_SIGNAL_GRACE:
+            with contextlib.suppress(Exception):
+                os.write(2, (tr("audit.run.stopped_now") + "\n").encode("utf-8", "replace"))
+            os._exit(130)
 
     try:
-        old = signal.signal(signal.SIGTERM, handler)
+        old = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     except ValueError:  # not the main thread
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, old)
+        if not state["first"]:
+            for sig, h in old.items():
+                signal.signal(sig, h)
+        else:  # stopping: a later Ctrl-C must not raise in, nor kill, the exit that follows (the
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # interpreter puts back the default handler)
+
+
+class WriterLock:
+    """One writer per results database, for the whole run: an exclusive `flock` on `RESULTS.lock`
+    beside it, which names the holder's pid. The kernel releases it when the holder ends, however it
+    ends (kill -9 included), so a lock file left behind never blocks an audit."""
+
+    def __init__(self, out: str):
+        self.path = out + ".lock"
+        self.fd: int | None = None
+
+    def acquire(self, shown: str) -> None:
+        import fcntl
+
+        for _ in range(100):  # the file can be removed between open and lock by a holder finishing
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except OSError as e:
+                raise InputError(tr("audit.lock.cannot", path=self.path, why=e.strerror)) from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = _read_pid(fd)
+                os.close(fd)
+                raise InputError(tr("audit.lock.held", path=shown, pid=holder or "?", lock=self.path)) from None
+            except OSError as e:
+                os.close(fd)
+                raise InputError(tr("audit.lock.cannot", path=self.path, why=e.strerror)) from None
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(self.path))
+            except FileNotFoundError:
+                same = False
+            if not same:
+                os.close(fd)
+                continue
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+            self.fd = fd
+            return
+        raise InputError(tr("audit.lock.cannot", path=self.path, why="busy"))
+
+    def release(self) -> None:
+        if self.fd is None:
+            return
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)  # while still held: a waiting process then sees a new file, never this one
+        os.close(self.fd)
+        self.fd = None
+
+
+def _read_pid(fd: int) -> str | None:
+    try:
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    except OSError:
+        return None
+    return text if text.isdigit() else None
+
+
+def _remove_stale_exports(out: str) -> None:
+    """A run killed while writing a .jsonl/.csv output leaves its temporary file (`.NAME.xxxxxxxx.tmp`);
+    with the lock held no other run is writing one, so every such file is stale."""
+    folder = os.path.dirname(os.path.abspath(out))
+    pattern = re.compile(re.escape(f".{os.path.basename(out)}.") + r"[A-Za-z0-9_]{8}\.tmp")
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def _integrity(conn: sqlite3.Connection, path: str) -> None:
+    """InputError when SQLite finds the database damaged (a disk fault, a copy cut short, a file edited)."""
+    try:
+        rows = conn.execute("PRAGMA quick_check(5)").fetchall()
+    except sqlite3.DatabaseError as e:
+        raise InputError(tr("audit.db.damaged", path=path, problem=clip(e, 200))) from None
+    problems = [str(r[0]) for r in rows if r and r[0] != "ok"]
+    if problems:
+        raise InputError(tr("audit.db.damaged", path=path, problem=clip("; ".join(problems), 200)))
+
+
+def _is_empty_db(conn: sqlite3.Connection) -> bool:
+    """A database with no table, or the schema without any meta or row: what a run killed before its
+    first commit could leave (before the schema and meta were written in one transaction)."""
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables:
+            return True
+        if not {"meta", "results", "invalid"} <= tables:
+            return False
+        return all(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] == 0 for t in ("meta", "results", "invalid"))
+    except sqlite3.DatabaseError:
+        return False
 
 
 def _open_for_audit(opts: AuditOptions, info: InputInfo, version: str, result: AuditResult) -> sqlite3.Connection | None:
@@ -1035,9 +1228,19 @@ def _open_for_audit(opts: AuditOptions, info: InputInfo, version: str, result: A
                 return None
             result.notes.append(tr("audit.db.nothing_to_resume", path=db))
         else:
-            if not _is_sqlite(db):
+            if os.path.getsize(db) and not _is_sqlite(db):
                 raise InputError(tr("audit.db.not_sqlite_resume", path=db))
             conn = _connect(db)
+            try:
+                _integrity(conn, db)
+            except InputError:
+                conn.close()
+                raise
+            if _is_empty_db(conn):  # killed before its first commit: nothing to resume, nothing lost
+                conn.close()
+                _remove_db(db)
+                result.notes.append(tr("audit.db.empty_restart", path=db))
+                return _create_db(opts, info, version, db, lines)
             try:
                 meta = read_meta(conn)
             except sqlite3.DatabaseError:
@@ -1071,8 +1274,12 @@ def _open_for_audit(opts: AuditOptions, info: InputInfo, version: str, result: A
                     return None
                 return conn
             return conn
-    conn = _connect(db)
-    conn.executescript(SCHEMA)
+    return _create_db(opts, info, version, db, lines)
+
+
+def _create_db(opts: AuditOptions, info: InputInfo, version: str, db: str, lines: str) -> sqlite3.Connection:
+    """A new results database: the schema and `meta` in one transaction, so that no run, however it
+    is stopped, leaves a database with tables and no meta."""
     meta = {
         "schema_version": str(SCHEMA_VERSION),
         "tool": "thb audit",
@@ -1094,24 +1301,59 @@ def _open_for_audit(opts: AuditOptions, info: InputInfo, version: str, result: A
         "records": "0",
         "runs": "0",
     }
-    with conn:
+    conn = _connect(db)
+    try:
         conn.execute("BEGIN")
+        for statement in filter(str.strip, SCHEMA.split(";")):
+            conn.execute(statement)
         conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
+        raise
     return conn
 
 
 def run_audit(opts: AuditOptions, progress: Progress | None = None) -> AuditResult:
-    """Run (or resume) one audit. InputError for a problem the user can fix; never a partial output file."""
+    """Run (or resume) one audit. InputError for a problem the user can fix; never a partial output file.
+    One writer at a time: the run holds `WriterLock(out)` from before it opens anything until it ends."""
     kind = out_kind(opts.out)
     fmt = input_format(opts.input, opts.input_format)
-    if os.path.exists(opts.out) and os.path.exists(opts.input) and os.path.samefile(opts.out, opts.input):
-        raise InputError(tr("audit.opt.out_is_input", out=opts.out))
-    info = inspect_input(opts.input, fmt)
+    if opts.resume and opts.force:
+        raise InputError(tr("audit.opt.resume_and_force"))
+    shown = opts.out
+    target = str(output_target(opts.out, "--out", [opts.input]))
+    if os.path.exists(opts.input) and _same_file(work_db(target), opts.input):
+        raise InputError(tr("audit.opt.out_is_input", out=work_db(opts.out)))
+    if target != opts.out and os.path.islink(opts.out):  # a link to the results: the run works on its target
+        opts = dataclasses.replace(opts, out=target)
     directory = os.path.dirname(os.path.abspath(opts.out))
     if not os.path.isdir(directory):
-        raise InputError(tr("audit.opt.no_directory", out=opts.out, directory=directory))
+        raise InputError(tr("audit.opt.no_directory", out=shown, directory=directory))
     if not os.access(directory, os.W_OK):
-        raise InputError(tr("audit.opt.not_writable", out=opts.out, directory=directory))
+        raise InputError(tr("audit.opt.not_writable", out=shown, directory=directory))
+    lock = WriterLock(opts.out)
+    lock.acquire(shown)
+    try:
+        with _interrupts():
+            return _audit_locked(opts, kind, fmt, progress)
+    finally:
+        lock.release()
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _audit_locked(opts: AuditOptions, kind: str, fmt: str, progress: Progress | None) -> AuditResult:
+    info = inspect_input(opts.input, fmt)
+    if kind != "sqlite":
+        _remove_stale_exports(opts.out)
     version = engine_version()
     result = AuditResult(out=opts.out, status="complete")
     conn = _open_for_audit(opts, info, version, result)
@@ -1121,6 +1363,7 @@ def run_audit(opts: AuditOptions, progress: Progress | None = None) -> AuditResu
         meta = read_meta(conn)
         if meta.get("status") != "complete":
             _run(conn, opts, info, meta, result, progress)
+            _check_input_unchanged(conn, info, result)
         result.total_results = conn.execute("SELECT count(*) FROM results").fetchone()[0]
         result.total_invalid = conn.execute("SELECT count(*) FROM invalid").fetchone()[0]
         with contextlib.suppress(sqlite3.OperationalError):  # a reader (thb report) may hold the WAL open
@@ -1133,6 +1376,18 @@ def run_audit(opts: AuditOptions, progress: Progress | None = None) -> AuditResu
         _export(db, opts.out, kind)
         _remove_db(db)
     return result
+
+
+def _check_input_unchanged(conn: sqlite3.Connection, info: InputInfo, result: AuditResult) -> None:
+    """Hash the input again at the end: a file edited while the audit read it gives results of
+    neither version. Say so (a note, and `input_changed` in meta, which `thb report` shows)."""
+    try:
+        size, _lines, digest, _blank = _hash_input(info.path)
+    except InputError:
+        size, digest = -1, ""
+    if (size, digest) != (info.size, info.sha256):
+        result.notes.append(tr("audit.input.changed", path=info.path))
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('input_changed', '1')")
 
 
 def _run(
@@ -1213,6 +1468,16 @@ def _run(
             outcome = fut.result()
         except BrokenProcessPool:
             outcome = _recover(pool, pending, items, task, name)
+        except Exception:  # noqa: BLE001 - the chunk failed as a whole, not a worker: each record alone
+            outcome = []
+            for it in items:
+                try:
+                    outcome += pool.submit(task([it])).result()
+                except BrokenProcessPool:
+                    outcome += _recover(pool, pending, [it], task, name)
+                except Exception as e:  # noqa: BLE001 - recorded with its record; the audit goes on
+                    error = tr("audit.input.read_error", path=name, line=it.line, error_type=type(e).__name__, error=clip(e, 200))
+                    outcome.append(_invalid(it.line, None, "engine_error", error, None, False))
         write(items, outcome)
 
     if progress:
@@ -1220,31 +1485,30 @@ def _run(
     interrupted = completed = False
     conn.execute("BEGIN")
     try:
-        with _sigterm_as_interrupt():
-            batch: list[Item] = []
-            for item in iter_items(info, next_offset, next_line, first, last):
-                batch.append(item)
-                if len(batch) >= chunk:
-                    pending.append((batch, pool.submit(task(batch))))
-                    batch = []
-                    while len(pending) >= inflight_limit:
-                        drain_one()
-            if batch:
+        batch: list[Item] = []
+        for item in iter_items(info, next_offset, next_line, first, last):
+            batch.append(item)
+            if len(batch) >= chunk:
                 pending.append((batch, pool.submit(task(batch))))
-            while pending:
-                drain_one()
-            state["next_line"] = max(state["next_line"], (range_hi if last is not None else info.total_lines) + 1)
-            conn.executemany(
-                "UPDATE meta SET value=? WHERE key=?",
-                [
-                    ("complete", "status"),
-                    (_now(), "finished_at"),
-                    (str(state["next_line"]), "next_line"),
-                    (str(info.size), "next_offset"),
-                ],
-            )
-            conn.execute("COMMIT")
-            completed = True
+                batch = []
+                while len(pending) >= inflight_limit:
+                    drain_one()
+        if batch:
+            pending.append((batch, pool.submit(task(batch))))
+        while pending:
+            drain_one()
+        state["next_line"] = max(state["next_line"], (range_hi if last is not None else info.total_lines) + 1)
+        conn.executemany(
+            "UPDATE meta SET value=? WHERE key=?",
+            [
+                ("complete", "status"),
+                (_now(), "finished_at"),
+                (str(state["next_line"]), "next_line"),
+                (str(info.size), "next_offset"),
+            ],
+        )
+        conn.execute("COMMIT")
+        completed = True
     except KeyboardInterrupt:
         interrupted = not completed  # Ctrl-C after the final commit changes nothing
         raise
@@ -1263,7 +1527,10 @@ def _run(
         if interrupted:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("UPDATE meta SET value='interrupted' WHERE key='status'")
-        pool.close(cancel=True)
+        if completed:
+            pool.close()
+        else:
+            pool.stop([fut for _, fut in pending])
     result.seconds = time.monotonic() - started
     if progress:
         progress(total, total, result.records, result.seconds)
@@ -1306,7 +1573,8 @@ _INSERT_INVALID = "INSERT INTO invalid VALUES (?, ?, ?, ?, ?)"
 
 def _write_chunk(conn: sqlite3.Connection, name: str, outcome: list[tuple], result: AuditResult) -> None:
     """Insert one chunk's outcome (inside the caller's savepoint). All rows in one statement; a
-    case id already used is then found row by row and recorded as a duplicate."""
+    case id already used is then found row by row and recorded as a duplicate. A line already in
+    the database is never a duplicate case id: it means two writers, or a defect (AuditFailure)."""
     ok = [r[1] for r in outcome if r[0] == "ok"]
     bad = [r[1:] for r in outcome if r[0] != "ok"]
     try:
@@ -1314,7 +1582,7 @@ def _write_chunk(conn: sqlite3.Connection, name: str, outcome: list[tuple], resu
         conn.executemany(_INSERT_RESULT, ok)
         conn.execute("RELEASE rows")
         result.ok += len(ok)
-    except sqlite3.IntegrityError:
+    except (sqlite3.IntegrityError, sqlite3.InterfaceError, ValueError):
         conn.execute("ROLLBACK TO rows")
         conn.execute("RELEASE rows")
         for row in ok:
@@ -1322,15 +1590,36 @@ def _write_chunk(conn: sqlite3.Connection, name: str, outcome: list[tuple], resu
                 conn.execute(_INSERT_RESULT, row)
                 result.ok += 1
             except sqlite3.IntegrityError:
+                _line_free(conn, name, row[0])
                 first = conn.execute("SELECT line FROM results WHERE case_id=?", (row[1],)).fetchone()
                 where = tr("audit.db.at_line", line=first[0]) if first else tr("audit.db.earlier_line")
-                error = tr("audit.db.duplicate", path=name, line=row[0], case_id=row[1], where=where)
-                bad.append((row[0], row[1], "duplicate", error, None))
+                error = tr("audit.db.duplicate", path=name, line=row[0], case_id=clip(row[1]), where=where)
+                bad.append((row[0], storable(row[1]), "duplicate", error, None))
+            except (sqlite3.InterfaceError, ValueError) as e:  # a value SQLite does not take: recorded, not fatal
+                error = tr("audit.db.unstorable", path=name, line=row[0], error=clip(e, 200))
+                cid = storable(cut(row[1], 200)) if isinstance(row[1], str) else None
+                bad.append((row[0], cid, "engine_error", error, None))
     if bad:
-        conn.executemany(_INSERT_INVALID, bad)
+        try:
+            conn.execute("SAVEPOINT rows")
+            conn.executemany(_INSERT_INVALID, bad)
+            conn.execute("RELEASE rows")
+        except sqlite3.IntegrityError:
+            conn.execute("ROLLBACK TO rows")
+            conn.execute("RELEASE rows")
+            for b in bad:
+                _line_free(conn, name, b[0])
+            raise
         result.invalid += len(bad)
         for b in sorted(bad)[: max(0, 5 - len(result.examples))]:
             result.examples.append(b[3])
+
+
+def _line_free(conn: sqlite3.Connection, name: str, line: int) -> None:
+    """AuditFailure if `line` is already stored: the same record written twice is never a duplicate case id."""
+    held = conn.execute("SELECT 1 FROM results WHERE line=? UNION ALL SELECT 1 FROM invalid WHERE line=?", (line, line))
+    if held.fetchone():
+        raise AuditFailure(tr("audit.fail.line_twice", path=name, line=line))
 
 
 # ============================================================================ .jsonl / .csv output
@@ -1350,9 +1639,20 @@ def _export_values(r: tuple, as_text: bool) -> list[Any]:
     return vals
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell a spreadsheet shows as text: one that starts like a formula (`=`, `+`, `-`, `@`,
+    tab, CR) gets a leading apostrophe. Numbers are numbers and stay as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _export(db: str, out: str, kind: str) -> None:
     """Write the audit as one .jsonl or .csv file: a temporary file beside it, then a rename."""
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn = sqlite3.connect(_read_only_uri(db), uri=True)
     directory = os.path.dirname(os.path.abspath(out))
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(out)}.", suffix=".tmp")
     try:
@@ -1378,9 +1678,10 @@ def _export(db: str, out: str, kind: str) -> None:
                 blank = [""] * (len(EXPORT_COLUMNS) - 2)
                 for _, which, r in merged:
                     if which == 0:
-                        w.writerow([r[0], "ok", *_export_values(r[:-2], as_text=True)[1:], "", "", "", r[-2], r[-1]])
+                        cells = [r[0], "ok", *_export_values(r[:-2], as_text=True)[1:], "", "", "", r[-2], r[-1]]
                     else:
-                        w.writerow([r[0], "invalid", r[1] or "", *blank, r[2], r[3], r[4] or "", "", ""])
+                        cells = [r[0], "invalid", r[1] or "", *blank, r[2], r[3], r[4] or "", "", ""]
+                    w.writerow([csv_cell(c) for c in cells])
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, out)
@@ -1402,42 +1703,16 @@ def validate_stream(
     first, last = lines or (1, None)
     seen: dict[str, int] = {}
     for it in iter_items(info, info.data_offset, info.data_line, first, last):
-        err: str | None = None
-        cid: str | None = None
-        if isinstance(it.payload, str):
-            err = it.payload
-        elif fmt == "jsonl":
-            try:
-                obj = json.loads(it.payload.decode("utf-8"))
-            except UnicodeDecodeError as e:
-                obj, err = None, tr("audit.input.not_utf8", path=path, line=it.line, byte=e.start)
-            except json.JSONDecodeError as e:
-                obj, err = None, tr("audit.input.invalid_json", path=path, line=it.line, col=e.colno, error=e.msg)
-        else:
-            assert info.header is not None
-            cells = it.payload
-            obj = None
-            if len(cells) != len(info.header):
-                err = _cell_count_error(path, it.line, "", cells, info.header)
-            else:
-                try:
-                    obj = csv_row_to_facts(dict(zip(info.header, cells, strict=True)))
-                except CsvError as e:
-                    c = cells[info.header.index("case_id")].strip()
-                    who = tr("audit.input.who", case_id=c) if c else ""
-                    err = f"{path}:{it.line}{who}: {e}"
-        if err is None:
-            rec = validate(path, it.line, obj)
-            if rec.error:
-                err = _csv_hint(rec.error) if fmt == "csv" else rec.error
-            elif rec.facts is not None:
-                cid = rec.facts.case_id
-        if cid is not None:
-            if cid in seen:
-                err = tr("audit.input.duplicate", path=path, line=it.line, case_id=cid, first=seen[cid])
-            else:
-                seen[cid] = it.line
-        yield it.line, err
+        read = read_record(fmt, path, info.header, it.line, it.payload, False)
+        if isinstance(read, tuple):
+            yield it.line, read[4]
+            continue
+        cid = read.case_id
+        if cid in seen:
+            yield it.line, tr("audit.input.duplicate", path=path, line=it.line, case_id=clip(cid), first=seen[cid])
+            continue
+        seen[cid] = it.line
+        yield it.line, None
 
 
 # ============================================================================ the report
@@ -1446,16 +1721,25 @@ def open_results(path: str) -> tuple[sqlite3.Connection, dict[str, str]]:
         raise InputError(tr("audit.input.no_such_file", path=path))
     if os.path.isdir(path):
         raise InputError(tr("audit.report.directory", path=path))
+    os.close(open_regular(path))  # not a FIFO or a device (SQLite would block on one, or read it forever)
     if not _is_sqlite(path):
         hint = tr("audit.report.not_sqlite_hint") if path.endswith((".jsonl", ".csv")) else ""
         raise InputError(tr("audit.report.not_sqlite", path=path, hint=hint))
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
+    except sqlite3.Error as e:
+        raise InputError(tr("audit.report.not_results", path=path, error=clip(e, 200))) from None
+    try:
+        _integrity(conn, path)
         meta = read_meta(conn)
         conn.execute("SELECT line, case_id FROM results LIMIT 1").fetchall()
         conn.execute("SELECT line FROM invalid LIMIT 1").fetchall()
     except sqlite3.Error as e:
-        raise InputError(tr("audit.report.not_results", path=path, error=e)) from None
+        conn.close()
+        raise InputError(tr("audit.report.not_results", path=path, error=clip(e, 200))) from None
+    except InputError:
+        conn.close()
+        raise
     if meta.get("schema_version") != str(SCHEMA_VERSION):
         raise InputError(tr("audit.report.format", path=path, have=repr(meta.get("schema_version")), want=SCHEMA_VERSION))
     return conn, meta
@@ -1540,114 +1824,124 @@ def report_data(paths: list[str], top: int = 20) -> dict[str, Any]:
         "reconciliation_misuse, victims_punished, misclassification_json, non_punishment"
     )
     seq = 0
-    for p, conn, meta in conns:
-        n_results = conn.execute("SELECT count(*) FROM results").fetchone()[0]
-        inv = dict(conn.execute("SELECT kind, count(*) FROM invalid GROUP BY kind").fetchall())
-        files.append(
-            {
-                "path": p,
-                "input": meta.get("input_path"),
-                "input_sha256": meta.get("input_sha256"),
-                "lines": meta.get("lines"),
-                "status": meta.get("status"),
-                "engine_version": meta.get("engine_version"),
-                "started_at": meta.get("started_at"),
-                "finished_at": meta.get("finished_at") or None,
-                "keep_text": meta.get("keep_text") == "1",
-                "results": n_results,
-                "invalid": sum(inv.values()),
-                "invalid_by_kind": inv,
-            }
-        )
-        if meta.get("status") != "complete":
-            upto = int(meta.get("next_line", "1")) - 1
-            warnings.append(
-                tr("audit.warn.incomplete", path=p, status=meta.get("status"), records=meta.get("records"), line=upto)
+    current = paths[0] if paths else ""
+    try:
+        for p, conn, meta in conns:
+            current = p
+            n_results = conn.execute("SELECT count(*) FROM results").fetchone()[0]
+            inv = dict(conn.execute("SELECT kind, count(*) FROM invalid GROUP BY kind").fetchall())
+            files.append(
+                {
+                    "path": p,
+                    "input": meta.get("input_path"),
+                    "input_sha256": meta.get("input_sha256"),
+                    "lines": meta.get("lines"),
+                    "status": meta.get("status"),
+                    "engine_version": meta.get("engine_version"),
+                    "started_at": meta.get("started_at"),
+                    "finished_at": meta.get("finished_at") or None,
+                    "keep_text": meta.get("keep_text") == "1",
+                    "results": n_results,
+                    "invalid": sum(inv.values()),
+                    "invalid_by_kind": inv,
+                }
             )
-        multi = len(conns) > 1
-        for r in conn.execute(f"SELECT {cols} FROM results ORDER BY line"):
-            (
-                line,
-                cid,
-                charged,
-                charged_arts,
-                pinst,
-                part_,
-                ppart,
-                traf,
-                kinds,
-                maxsev,
-                sevrank,
-                _rp,
-                _term,
-                misuse,
-                vp,
-                mjson,
-                nps,
-            ) = r
-            if multi:
-                if cid in seen:
-                    dup_count += 1
-                    if len(duplicates) < 200:
-                        duplicates.append({"case_id": cid, "first": f"{seen[cid][0]}:{seen[cid][1]}", "also": f"{p}:{line}"})
-                    continue
-                seen[cid] = (p, line)
-            cases += 1
-            seq += 1
-            prim = _primary_label(pinst, part_)
-            crosstab.setdefault(charged_arts, Counter())[prim] += 1
-            arts = [] if charged_arts == NOT_RECORDED else charged_arts.split(" + ")
-            for a in arts:
-                charged_n[a] += 1
-            if part_:
-                engine_n[prim] += 1
-            if traf:
-                trafficking_cases += 1
-                if any(a in ("CC 166", "CC 167") for a in arts):
-                    trafficking_charged += 1
-            mis = json.loads(mjson)
-            mis_any += bool(mis)
-            for key in {(m["kind"], m["severity"]) for m in mis}:
-                mis_cases[key] += 1
-            for m in mis:
-                mis_flags[(m["kind"], m["severity"])] += 1
-            primary_text = prim + (f"({ppart})" if ppart is not None else "")
-            base = {"file": p, "line": line, "case_id": cid, "charged": charged or NOT_RECORDED, "engine": primary_text}
-            if vp:
-                punished_cases += 1
-                punished_victims += vp
-                if len(punished) < top:
-                    vm = [m for m in mis if m["kind"] == "victim_punished"]
-                    punished.append(
-                        {
-                            **base,
-                            "victims": vp,
-                            "charged_with": "; ".join(
-                                f"{m['victim'] or '?'}: {ref_label(m['charged'])} ({severity_label(m['severity'])})" for m in vm
-                            ),
-                            "non_punishment": ref_label(_applies_shown(nps)),
-                        }
-                    )
-            if misuse:
-                recon_cases += 1
-                if len(recon) < top:
-                    recon.append(base)
-            if sevrank or misuse:
-                kind_rank = min((KIND_ORDER.index(m["kind"]) for m in mis), default=len(KIND_ORDER))
-                key = (sevrank, misuse, traf, -kind_rank, vp, -seq)
-                reasons = [
-                    f"{kind_label(m['kind'])} ({severity_label(m['severity'])}): {ref_label(m['charged'])}"
-                    + (f" → {ref_label(m['suggested'])}" if m["suggested"] else "")
-                    + (tr("audit.reason.victim", victim=m["victim"]) if m.get("victim") else "")
-                    for m in sorted(mis, key=lambda m: (-SEVERITY_RANK[m["severity"]], KIND_ORDER.index(m["kind"])))
-                ]
+            if meta.get("input_changed") == "1":
+                warnings.append(tr("audit.warn.input_changed", path=p))
+            if meta.get("status") != "complete":
+                upto = int(meta.get("next_line", "1")) - 1
+                warnings.append(
+                    tr("audit.warn.incomplete", path=p, status=meta.get("status"), records=meta.get("records"), line=upto)
+                )
+            multi = len(conns) > 1
+            for r in conn.execute(f"SELECT {cols} FROM results ORDER BY line"):
+                (
+                    line,
+                    cid,
+                    charged,
+                    charged_arts,
+                    pinst,
+                    part_,
+                    ppart,
+                    traf,
+                    kinds,
+                    maxsev,
+                    sevrank,
+                    _rp,
+                    _term,
+                    misuse,
+                    vp,
+                    mjson,
+                    nps,
+                ) = r
+                if multi:
+                    if cid in seen:
+                        dup_count += 1
+                        if len(duplicates) < 200:
+                            duplicates.append({"case_id": cid, "first": f"{seen[cid][0]}:{seen[cid][1]}", "also": f"{p}:{line}"})
+                        continue
+                    seen[cid] = (p, line)
+                cases += 1
+                seq += 1
+                prim = _primary_label(pinst, part_)
+                crosstab.setdefault(charged_arts, Counter())[prim] += 1
+                arts = [] if charged_arts == NOT_RECORDED else charged_arts.split(" + ")
+                for a in arts:
+                    charged_n[a] += 1
+                if part_:
+                    engine_n[prim] += 1
+                if traf:
+                    trafficking_cases += 1
+                    if any(a in ("CC 166", "CC 167") for a in arts):
+                        trafficking_charged += 1
+                mis = json.loads(mjson)
+                mis_any += bool(mis)
+                for key in {(m["kind"], m["severity"]) for m in mis}:
+                    mis_cases[key] += 1
+                for m in mis:
+                    mis_flags[(m["kind"], m["severity"])] += 1
+                primary_text = prim + (f"({ppart})" if ppart is not None else "")
+                base = {"file": p, "line": line, "case_id": cid, "charged": charged or NOT_RECORDED, "engine": primary_text}
+                if vp:
+                    punished_cases += 1
+                    punished_victims += vp
+                    if len(punished) < top:
+                        vm = [m for m in mis if m["kind"] == "victim_punished"]
+                        punished.append(
+                            {
+                                **base,
+                                "victims": vp,
+                                "charged_with": "; ".join(
+                                    f"{m['victim'] or '?'}: {ref_label(m['charged'])} ({severity_label(m['severity'])})"
+                                    for m in vm
+                                ),
+                                "non_punishment": ref_label(_applies_shown(nps)),
+                            }
+                        )
                 if misuse:
-                    reasons.append(tr("audit.reason.reconciliation"))
-                entry = {**base, "max_severity": maxsev, "reasons": reasons}
-                if len(reopen_heap) < top:
-                    heapq.heappush(reopen_heap, (key, seq, entry))
-                elif top > 0 and key > reopen_heap[0][0]:
-                    heapq.heapreplace(reopen_heap, (key, seq, entry))
+                    recon_cases += 1
+                    if len(recon) < top:
+                        recon.append(base)
+                if sevrank or misuse:
+                    kind_rank = min((KIND_ORDER.index(m["kind"]) for m in mis), default=len(KIND_ORDER))
+                    key = (sevrank, misuse, traf, -kind_rank, vp, -seq)
+                    reasons = [
+                        f"{kind_label(m['kind'])} ({severity_label(m['severity'])}): {ref_label(m['charged'])}"
+                        + (f" → {ref_label(m['suggested'])}" if m["suggested"] else "")
+                        + (tr("audit.reason.victim", victim=m["victim"]) if m.get("victim") else "")
+                        for m in sorted(mis, key=lambda m: (-SEVERITY_RANK[m["severity"]], KIND_ORDER.index(m["kind"])))
+                    ]
+                    if misuse:
+                        reasons.append(tr("audit.reason.reconciliation"))
+                    entry = {**base, "max_severity": maxsev, "reasons": reasons}
+                    if len(reopen_heap) < top:
+                        heapq.heappush(reopen_heap, (key, seq, entry))
+                    elif top > 0 and key > reopen_heap[0][0]:
+                        heapq.heapreplace(reopen_heap, (key, seq, entry))
+    except sqlite3.DatabaseError as e:  # found damaged while read (the integrity check samples pages)
+        for _, conn, _ in conns:
+            conn.close()
+        raise InputError(tr("audit.db.damaged", path=current, problem=clip(e, 200))) from None
     for _, conn, _ in conns:
         conn.close()
     if dup_count:

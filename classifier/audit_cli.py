@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -15,9 +16,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .fileio import write_atomic
+from .fileio import output_target, write_atomic
 from .i18n import tr
 from .loader import InputError
+from .safetext import clip, console
 
 
 class InFmt(str, Enum):
@@ -31,7 +33,7 @@ class RepFmt(str, Enum):
 
 
 def _err() -> Console:
-    return Console(stderr=True)
+    return console(stderr=True)
 
 
 def audit(
@@ -162,13 +164,19 @@ def audit(
     except KeyboardInterrupt:
         command = f"thb audit {input} --out {out} --resume"
         err.print(Text(tr("audit.run.interrupted", db=A.work_db(out), command=command)), highlight=False, soft_wrap=True)
+        _exit_now_if_hard(130)
         raise typer.Exit(130) from None
     except A.AuditFailure as e:
         err.print(Text.assemble((tr("audit.run.error"), "red"), " ", str(e)), highlight=False, soft_wrap=True)
+        _exit_now_if_hard(3)
         raise typer.Exit(3) from None
     except (sqlite3.Error, OSError) as e:  # disk full, permissions, a file changed underneath
-        stopped = tr("audit.run.stopped", error=e, db=A.work_db(out))
+        if isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e)):
+            stopped = tr("audit.run.locked", error=clip(e, 200), db=A.work_db(out))  # never advise a second writer
+        else:
+            stopped = tr("audit.run.stopped", error=clip(e, 200), db=A.work_db(out))
         err.print(Text.assemble((tr("audit.run.error"), "red"), " ", stopped), highlight=False, soft_wrap=True)
+        _exit_now_if_hard(2)
         raise typer.Exit(2) from None
     for n in result.notes:
         err.print(Text(tr("audit.run.note", note=n)), highlight=False, soft_wrap=True)
@@ -193,6 +201,18 @@ def audit(
     if result.total_invalid > len(result.examples):
         where = tr("audit.run.where_sqlite") if A.out_kind(out) == "sqlite" else tr("audit.run.where_export")
         err.print(Text(tr("audit.run.invalid_in_all", n=result.total_invalid, where=where)), highlight=False)
+
+
+def _exit_now_if_hard(code: int) -> None:
+    """After a worker was killed while the audit stopped (see `audit._Pool.stop`): end without waiting
+    for the pool's threads. Everything is committed and said; the kernel releases the writer lock."""
+    from . import audit as A
+
+    if A.hard_stopped():
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
 
 
 def _progress(err: Console) -> tuple[Any, Any]:
@@ -243,7 +263,7 @@ def _validate_only(err: Console, path: str, fmt: str | None, rng: tuple[int, int
     if bad:
         err.print(msg, highlight=False)
         raise typer.Exit(2)
-    Console().print(msg, highlight=False)
+    console().print(msg, highlight=False)
 
 
 def report(
@@ -276,13 +296,15 @@ def report(
     """
     from . import audit as A
 
+    if html_out:
+        output_target(html_out, "--html", files)  # before any work: never the page over a database
     data = A.report_data(files, top=top)
     if html_out:
-        write_atomic(html_out, A.render_html(data))
+        write_atomic(html_out, A.render_html(data), "--html", files)
     if fmt is RepFmt.json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
-        _render_text(data, Console())
+        _render_text(data, console())
     if html_out:
         _err().print(Text(tr("audit.report.wrote", path=html_out)), highlight=False)
 

@@ -19,6 +19,7 @@ from . import training as tr
 from .fileio import write_atomic
 from .i18n import tr as msg
 from .loader import InputError
+from .safetext import console
 
 cases_app = typer.Typer(
     name="cases",
@@ -57,11 +58,11 @@ def _fmt_opt(what: str):
 
 
 def _out() -> Console:
-    return Console(soft_wrap=False, highlight=False)
+    return console(soft_wrap=False, highlight=False)
 
 
 def _err() -> Console:
-    return Console(stderr=True, highlight=False)
+    return console(stderr=True, highlight=False)
 
 
 def _say(c: Console, text: str = "", style: str | None = None, indent: int = 0) -> None:
@@ -464,9 +465,11 @@ def handout(
     chosen = list(dict.fromkeys(tr.find_case(cases, k).id for k in case_ids))
     by_id = {c.id: c for c in cases}
     lessons = [tr.lesson(by_id[i]) for i in chosen]
-    path = write_atomic(out_file, tr.handout_html(lessons))
+    root = tr.library_dir(library)
+    sources = sorted({*root.glob("*.yaml"), *root.glob("*.yml")})  # the handout never replaces a case file
+    path = write_atomic(out_file, tr.handout_html(lessons), "--out", sources)
     n = len(lessons)
-    _err().print(msg("training.handout.wrote_one" if n == 1 else "training.handout.wrote", path=path, n=n), highlight=False)
+    _say(_err(), msg("training.handout.wrote_one" if n == 1 else "training.handout.wrote", path=path, n=n))
 
 
 def register(app: typer.Typer) -> None:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import signal
 import sys
 from enum import Enum
+from typing import Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__, cli_help, i18n
 from .i18n import tr
 from .loader import InputError, load
+from .safetext import clip, console, printable
 
 app = typer.Typer(
     name="thb",
@@ -29,8 +33,16 @@ app = typer.Typer(
     ),
 )
 
-out = Console(soft_wrap=False)
-err = Console(stderr=True, soft_wrap=True)
+out = console(soft_wrap=False)
+err = console(stderr=True, soft_wrap=True)
+
+
+def _error(message: str, label: str = "input.error", style: str = "red") -> Text:
+    """`error <message>`: the message as plain text (a value in it is never rich markup)."""
+    return Text.assemble((tr(label), style), " ", printable(message))
+
+
+ERROR_LINES = 20  # the invalid records `classify` lists before "... and N more": one screen
 
 
 class Fmt(str, Enum):
@@ -58,11 +70,17 @@ def _load_or_exit(files: list[str]):
     recs = load(files)
     bad = [r for r in recs if r.error]
     if bad:
-        for r in bad[:20]:
-            err.print(f"[red]{tr('input.error')}[/red] {r.error}", highlight=False, markup=True, soft_wrap=True)
-        if len(bad) > 20:
-            err.print(f"... and {len(bad) - 20} more invalid fact patterns")
-        err.print(tr("input.invalid_summary", bad=len(bad), total=len(recs)))
+        lines = shown = 0
+        for r in bad:
+            n = (r.error or "").count("\n") + 1
+            if shown and lines + n > ERROR_LINES:
+                break
+            err.print(_error(r.error or ""), highlight=False, soft_wrap=True)
+            lines += n
+            shown += 1
+        if len(bad) > shown:
+            err.print(Text(tr("guard.more_invalid", n=len(bad) - shown)), highlight=False)
+        err.print(Text(tr("input.invalid_summary", bad=len(bad), total=len(recs))), highlight=False)
         raise typer.Exit(2)
     return recs
 
@@ -133,19 +151,19 @@ def validate(
                 total += 1
                 if error:
                     errors += 1
-                    err.print(f"[red]{tr('input.invalid')}[/red] {error}", highlight=False, soft_wrap=True)
+                    err.print(_error(error, "input.invalid"), highlight=False, soft_wrap=True)
         files = [f for f in files if f not in csv_files]
         if not files:
-            (err if errors else out).print(tr("input.valid_summary", ok=total - errors, total=total), highlight=False)
+            (err if errors else out).print(Text(tr("input.valid_summary", ok=total - errors, total=total)), highlight=False)
             if errors:
                 raise typer.Exit(2)
             return
     recs = load(files)
     bad = [r for r in recs if r.error]
     for r in bad:
-        err.print(f"[red]{tr('input.invalid')}[/red] {r.error}", highlight=False, soft_wrap=True)
+        err.print(_error(r.error or "", "input.invalid"), highlight=False, soft_wrap=True)
     ok = len(recs) - len(bad)
-    (err if bad else out).print(tr("input.valid_summary", ok=ok, total=len(recs)), highlight=False)
+    (err if bad else out).print(Text(tr("input.valid_summary", ok=ok, total=len(recs))), highlight=False)
     if bad:
         raise typer.Exit(2)
 
@@ -183,7 +201,7 @@ def articles(
 
     cat = catalogue()
     if article is not None and article not in cat:
-        err.print(f"[red]{tr('input.error')}[/red] " + tr("cli.no_article", article=article, known=", ".join(cat)))
+        err.print(_error(tr("cli.no_article", article=clip(article), known=", ".join(cat))), highlight=False)
         raise typer.Exit(2)
     chosen = [cat[article]] if article else list(cat.values())
     logic = article_logic()
@@ -329,7 +347,7 @@ def _take_lang(argv: list[str]) -> list[str]:
             try:
                 value = i18n.check(value)
             except i18n.LanguageError:
-                err.print(tr("input.bad_lang", value=value, choices=", ".join(i18n.LANGS)))
+                err.print(Text(tr("input.bad_lang", value=clip(value), choices=", ".join(i18n.LANGS))), highlight=False)
                 sys.exit(2)
             i18n.set_lang(value)
             os.environ["THB_LANG"] = value  # worker processes and sub-commands follow it too
@@ -339,27 +357,94 @@ def _take_lang(argv: list[str]) -> list[str]:
     return rest
 
 
+class OutputError(Exception):
+    """Standard output cannot be written (a full disk, a closed pipe): not a defect of thb."""
+
+    def __init__(self, error: OSError):
+        super().__init__(error.strerror or str(error))
+        self.errno = error.errno
+
+
+class _GuardedStream:
+    """Standard output whose write errors are OutputError, so that they are told apart from a defect."""
+
+    def __init__(self, stream: Any):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as e:
+            raise OutputError(e) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as e:
+            raise OutputError(e) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+_INTERRUPTED = {"yes": False}
+
+
+def _on_interrupt(signum: int, frame: Any) -> None:
+    _INTERRUPTED["yes"] = True
+    raise KeyboardInterrupt
+
+
+def _silence_stdout() -> None:
+    """After standard output failed: what is still buffered goes nowhere, not into a second error at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
 def main() -> None:
     """Entry point: bad input exits 2 with a one-screen message; never a traceback."""
+    original = sys.stdout
+    handler = signal.getsignal(signal.SIGINT)
     try:
+        if handler is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _on_interrupt)  # Ctrl-C is exit 130 on every command (click would say 1)
+        sys.stdout = _GuardedStream(original)
         sys.argv[1:] = _take_lang(sys.argv[1:])
         command = typer.main.get_command(app)  # what `app()` runs, with its help in the language in force
         cli_help.localise(command, i18n.lang())
-        command()  # standalone mode: usage errors exit 2, typer.Exit exits with its own code
+        try:
+            command()  # standalone mode: usage errors exit 2, typer.Exit exits with its own code
+        except SystemExit as e:
+            sys.stdout.flush()  # a full disk shows here, not as an error at exit
+            if _INTERRUPTED["yes"] and e.code not in (0, 130):
+                err.print(Text(tr("guard.interrupted")), highlight=False)
+                sys.exit(130)
+            raise
+    except OutputError as e:
+        _silence_stdout()
+        if e.errno != errno.EPIPE:  # a reader that went away (`| head`) needs no message
+            err.print(_error(tr("guard.stdout", why=e)), highlight=False)
+        sys.exit(2)
     except InputError as e:
-        err.print(f"[red]{tr('input.error')}[/red] {e}", highlight=False)
+        err.print(_error(str(e)), highlight=False)
         sys.exit(2)
     except KeyboardInterrupt:
-        err.print("interrupted")
+        err.print(Text(tr("guard.interrupted")), highlight=False)
         sys.exit(130)
     except Exception as e:  # noqa: BLE001 - the user gets a message, not a traceback
         if os.environ.get("THB_DEBUG"):
             raise
-        err.print(
-            f"[red]internal error[/red] {type(e).__name__}: {e}\n"
-            "This is a defect in thb, not in your input. Re-run with THB_DEBUG=1 for the details and report it."
-        )
+        detail = f"{type(e).__name__}: {clip(e, 300)}"
+        err.print(Text.assemble(("internal error", "red"), " ", detail, "\n", tr("guard.defect")), highlight=False)
         sys.exit(3)
+    finally:
+        sys.stdout = original
+        if handler is signal.default_int_handler and signal.getsignal(signal.SIGINT) is _on_interrupt:
+            signal.signal(signal.SIGINT, handler)  # as it was (thb called from a program or a test)
 
 
 if __name__ == "__main__":

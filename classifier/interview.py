@@ -35,6 +35,7 @@ from rich.text import Text
 from .fileio import write_atomic
 from .i18n import tr
 from .ruledata import vocabulary
+from .safetext import clip
 
 MAX_PEOPLE = 50
 MAX_CHARGES = 20
@@ -173,7 +174,7 @@ def _parse_date(raw: str) -> dt.date:
             return dt.datetime.strptime(s, fmt).date()
         except ValueError:
             continue
-    raise BadAnswer(tr("interview.error.date", answer=s))
+    raise BadAnswer(tr("interview.error.date", answer=clip(s)))
 
 
 def parse(q: Question, raw: str) -> Any:
@@ -196,11 +197,11 @@ def parse(q: Question, raw: str) -> Any:
         elif n in NO_WORDS or n == _norm(tr("interview.no")):
             value = False
         else:
-            raise BadAnswer(tr("interview.error.yesno", answer=s))
+            raise BadAnswer(tr("interview.error.yesno", answer=clip(s)))
     elif q.kind == "choice":
         o = _match_option(q, s)
         if o is None:
-            raise BadAnswer(tr("interview.error.choice", answer=s, n=len(q.options), allowed=_allowed(q)))
+            raise BadAnswer(tr("interview.error.choice", answer=clip(s), n=len(q.options), allowed=_allowed(q)))
         value = o.value
     elif q.kind == "multi":
         if _norm(s) in NONE_WORDS:
@@ -211,23 +212,24 @@ def parse(q: Question, raw: str) -> Any:
                 continue
             o = _match_option(q, token)
             if o is None:
-                raise BadAnswer(tr("interview.error.multi", answer=token.strip(), n=len(q.options), allowed=_allowed(q)))
+                raise BadAnswer(tr("interview.error.multi", answer=clip(token.strip()), n=len(q.options), allowed=_allowed(q)))
             chosen.add(o.value)
         value = [o.value for o in q.options if o.value in chosen]  # option order: the same file however typed
     elif q.kind in ("int", "number"):
-        try:
-            value = int(s) if q.kind == "int" else float(s.replace(",", "."))
-        except ValueError:
-            raise BadAnswer(tr("interview.error.number" if q.kind == "number" else "interview.error.int", answer=s)) from None
+        text = s.replace(",", ".") if q.kind == "number" else s
+        pattern = r"[+-]?[0-9]{1,20}" if q.kind == "int" else r"[+-]?(?:[0-9]{1,20}(?:\.[0-9]{0,20})?|\.[0-9]{1,20})"
+        if not re.fullmatch(pattern, text):  # decimal digits only: not `1_000`, `١٥`, `inf` or `nan`
+            raise BadAnswer(tr("interview.error.number" if q.kind == "number" else "interview.error.int", answer=clip(s)))
+        value = int(text) if q.kind == "int" else float(text)
         if (q.lo is not None and value < q.lo) or (q.hi is not None and value > q.hi):
-            raise BadAnswer(tr("interview.error.range", answer=s, lo=_num(q.lo), hi=_num(q.hi)))
+            raise BadAnswer(tr("interview.error.range", answer=clip(s), lo=_num(q.lo), hi=_num(q.hi)))
     elif q.kind == "date":
         value = _parse_date(s)
     elif q.kind == "age":
-        if re.fullmatch(r"\d{1,3}", s):
+        if re.fullmatch(r"[0-9]{1,3}", s):
             age = int(s)
             if age > 120:
-                raise BadAnswer(tr("interview.error.range", answer=s, lo=0, hi=120))
+                raise BadAnswer(tr("interview.error.range", answer=clip(s), lo=0, hi=120))
             value = ("age", age)
         else:
             value = ("birth_date", _parse_date(s))
@@ -760,17 +762,40 @@ def _raw(v: Any) -> str:
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, dict):
-        raise InterviewError(tr("interview.error.answer_type", value=json.dumps(v, ensure_ascii=False, default=str)))
+        raise InterviewError(tr("interview.error.answer_type", value=clip(json.dumps(v, ensure_ascii=False, default=str))))
     return str(v)
 
 
+MAX_ANSWER = 10_000  # characters of one answer read from a pipe
+MAX_RETRIES = 20  # answers in a row that do not fit one question, from a pipe, before the interview stops
+
+
 class TerminalSource:
-    """Answers typed by the user: plain input(), so it works on any terminal and over SSH."""
+    """Answers typed by the user: plain input(), so it works on any terminal and over SSH. From a
+    pipe (not a terminal) an answer is at most MAX_ANSWER characters and MAX_RETRIES answers in a
+    row that do not fit end the interview (`yes | thb interview` would otherwise never end)."""
 
     interactive = True
 
-    def __init__(self, reader: Callable[[str], str] = input):
-        self.reader = reader
+    def __init__(self, reader: Callable[[str], str] | None = None, bounded: bool | None = None):
+        import sys
+
+        self.bounded = (not sys.stdin.isatty()) if bounded is None else bounded
+        self.reader = reader or (self._read_bounded if self.bounded else input)
+        self.name = "<stdin>"
+
+    @staticmethod
+    def _read_bounded(prompt: str) -> str:
+        import sys
+
+        sys.stdout.write(prompt)
+        sys.stdout.flush()
+        line = sys.stdin.readline(MAX_ANSWER + 1)
+        if not line:
+            raise EOFError
+        if len(line) > MAX_ANSWER and not line.endswith("\n"):
+            raise InterviewError(tr("interview.error.answer_too_long", max=f"{MAX_ANSWER:,}"))
+        return line.rstrip("\r\n")
 
     def next(self, q: Question) -> str | None:
         try:
@@ -832,7 +857,7 @@ class MapSource:
         self.asked.add(q.key)
         raw = self.answers.get(q.key)
         if raw is not None and command(raw) in ("back", "help"):
-            raise InterviewError(tr("interview.error.map_command", file=self.name, key=q.key, answer=raw))
+            raise InterviewError(tr("interview.error.map_command", file=self.name, key=q.key, answer=clip(raw)))
         return raw
 
     def leftovers(self) -> list[str]:
@@ -908,6 +933,7 @@ class Interview:
             if q is None:
                 return st
             self._show(q)
+            misfits = 0
             while True:
                 raw = self.source.next(q)
                 if not self.source.interactive:
@@ -940,6 +966,9 @@ class Interview:
                             tr("interview.error.bad_answer", file=self.source.name, key=q.key, problem=str(e))
                         ) from None
                     self.console.print(str(e), style="red", highlight=False, markup=False)
+                    misfits += 1
+                    if getattr(self.source, "bounded", False) and misfits >= MAX_RETRIES:
+                        raise InterviewError(tr("interview.error.no_progress", n=misfits, key=q.key)) from None
                     continue
                 self.answers.append(value)
                 break
@@ -1033,11 +1062,12 @@ def qual_label(q: Any) -> str:
     return tr("interview.status.article", article=q.article) + part + items
 
 
-def finish(st: State, console: Any) -> str:
-    """Validate the fact pattern, write it atomically and say where; returns the path."""
+def finish(st: State, console: Any, inputs: list[str] | tuple[str, ...] = ()) -> str:
+    """Validate the fact pattern, write it atomically (never over one of `inputs`, the answers file)
+    and say where; returns the path."""
     from pydantic import ValidationError
 
-    from .loader import explain
+    from .loader import InputError, explain
     from .models import FactPattern
 
     facts = st.facts()
@@ -1047,9 +1077,11 @@ def finish(st: State, console: Any) -> str:
         raise InterviewError(tr("interview.error.invalid_facts", problem=explain(e))) from None
     path = st.out_path or ""
     try:
-        write_atomic(path, to_yaml(facts))
+        write_atomic(path, to_yaml(facts), "--out", inputs)
+    except InputError as e:
+        raise InterviewError(str(e)) from None
     except OSError as e:
         raise InterviewError(tr("interview.error.write", path=path, problem=e.strerror or str(e))) from None
-    console.print(tr("interview.written", path=path), style="bold green", highlight=False)
-    console.print(tr("interview.next", path=path), style="dim", highlight=False)
+    console.print(Text(tr("interview.written", path=path), style="bold green"), highlight=False)
+    console.print(Text(tr("interview.next", path=path), style="dim"), highlight=False)
     return path

@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.text import Text
+
+from .safetext import clip
+from .safetext import console as new_console
 
 HELP = (
     "Build a fact pattern by answering plain questions, then see the findings and save the file.\n\n"
@@ -73,20 +75,29 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from . import i18n
         from . import interview as iv
+        from .fileio import output_target
+        from .loader import InputError
 
-        err = Console(stderr=True, highlight=False)
+        err = new_console(stderr=True, highlight=False)
         try:
             i18n.set_lang(lang)
-        except i18n.LanguageError as e:
-            err.print(f"[red]error[/red] {e}")
+        except i18n.LanguageError:
+            err.print(
+                Text.assemble(("error", "red"), " ", i18n.tr("input.bad_lang", value=clip(lang), choices=", ".join(i18n.LANGS)))
+            )
             raise typer.Exit(2) from None
-        console = Console(highlight=False, soft_wrap=True)
-        report_console = Console(highlight=False, soft_wrap=False)
+        console = new_console(highlight=False, soft_wrap=True)
+        report_console = new_console(highlight=False, soft_wrap=False)
+        inputs = [str(answers)] if answers is not None else []
         try:
             if out is not None:
                 problem = iv.check_path(str(out))
                 if problem:
                     raise iv.InterviewError(f"--out {out}: {problem}")
+                try:
+                    output_target(str(out), "--out", inputs)  # never the fact pattern over the answers file
+                except InputError as e:
+                    raise iv.InterviewError(str(e)) from None
             if answers is not None:
                 source = iv.load_answers(str(answers))
             else:
@@ -98,9 +109,9 @@ def register(app: typer.Typer) -> None:
                 source = iv.TerminalSource()
             session = iv.Interview(source, console, out=str(out) if out else None, force=force, report_console=report_console)
             st = session.run()
-            iv.finish(st, console)
+            iv.finish(st, console, inputs)
             for warning in source.leftovers():
-                err.print(f"[yellow]warning[/yellow] {warning}")
+                err.print(Text.assemble(("warning", "yellow"), " ", warning))
         except iv.InterviewError as e:
             err.print(Text.assemble(("error ", "red"), str(e)))
             err.print(i18n.tr("interview.aborted"))

@@ -27,6 +27,10 @@ Relation = Literal[tuple(values("relations"))]  # type: ignore[valid-type]
 Instrument = Literal[tuple(values("instruments"))]  # type: ignore[valid-type]
 
 Age = Annotated[StrictInt, Field(ge=0, le=120, description="whole years at the offence date")]
+# Per case (docs/audit.md, "What a record may hold"): classification time grows faster than the number
+# of people (the engine merges per offender and per victim), so a record cannot hold more than these.
+MAX_VICTIMS = 500
+MAX_OFFENDERS = 200
 ArticleNo = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._()-]*$")]
 
 
@@ -117,8 +121,8 @@ class FactPattern(_In):
     case_id: str = Field(min_length=1, max_length=200)
     offence_date: dt.date | None = None
     summary: str | None = None
-    victims: list[Victim] = []
-    offenders: list[Offender] = []
+    victims: list[Victim] = Field(default=[], max_length=MAX_VICTIMS)
+    offenders: list[Offender] = Field(default=[], max_length=MAX_OFFENDERS)
     acts: list[Act] = []
     means: list[Means] = []
     purposes: list[Purpose] = []
@@ -161,6 +165,8 @@ class FactPattern(_In):
                 if v.birth_date > when:
                     raise ValueError(tr("model.birth_after", id=v.id, birth=v.birth_date, when=when))
                 derived = age_on(v.birth_date, when)
+                if derived > 120:  # as `age`, at most 120
+                    raise ValueError(tr("guard.birth_too_early", id=v.id, birth=v.birth_date, derived=derived, when=when))
                 if v.age is not None and v.age != derived:
                     raise ValueError(
                         tr("model.age_contradicts", id=v.id, age=v.age, birth=v.birth_date, derived=derived, when=when)

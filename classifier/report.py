@@ -190,4 +190,8 @@ def render(f: Findings, console: Console, explain: bool = False) -> None:
     parts.append(Text("\n" + tr("report.law"), style="bold"))
     for n in f.law.notes:
         parts.append(Text(f"  {n}", style="dim"))
-    console.print(Panel(Group(*parts), title=title, subtitle=sub, title_align="left", subtitle_align="left", box=box.ROUNDED))
+    # The titles as Text: a case id is the user's, never rich markup (`[/x]`, `[link=…]`).
+    panel = Panel(
+        Group(*parts), title=Text(title), subtitle=Text(sub), title_align="left", subtitle_align="left", box=box.ROUNDED
+    )
+    console.print(panel)

@@ -201,7 +201,7 @@ def test_validate_only_reports_bad_csv_rows_with_their_line(tmp_path):
     r = thb("audit", str(src), "--validate-only")
     assert r.returncode == 2
     assert "v.csv:5 (case_id BAD-1): column `victim_ages`, value 1: expected a whole number" in r.stderr
-    assert f"v.csv:6: 2 cells, but the header has {len(A.CSV_COLUMNS)} columns" in r.stderr
+    assert f"v.csv:6 (case_id BAD-2): 2 cells, but the header has {len(A.CSV_COLUMNS)} columns" in r.stderr
     assert "3 of 5 records valid" in r.stderr
 
 
