@@ -84,6 +84,11 @@ OFFENDER_COLUMNS: dict[str, tuple[str, str]] = {
     "offender_official": ("official", "bool"),
     "offender_legal_entity": ("legal_entity", "bool"),
     "offender_relations": ("relation", "str"),
+    # v4 (LAW.md section 2): the unauthorised adoption intermediary, and what each offender did —
+    # each cell a `,`-separated list, `-` for none at all, empty when not stated
+    "offender_adoption_intermediary": ("adoption_intermediary", "bool"),
+    "offender_acts": ("acts", "list"),
+    "offender_means": ("means", "list"),
 }
 LIST_COLUMNS = ("acts", "means", "purposes", "exploitation", "circumstances")
 RECORD_COLUMNS = ("charges", "prosecution", "opened_on_victim_complaint", "terminated_by_reconciliation", "victim_charged_with")
@@ -245,7 +250,10 @@ def _parallel(row: dict[str, str], columns: dict[str, tuple[str, str]], who: str
         for i, v in enumerate(vals):
             if v == "":
                 continue
-            people[i][field] = _cell_int(c, v, i) if kind == "int" else _cell_bool(c, v, i) if kind == "bool" else v
+            if kind == "list":
+                people[i][field] = [] if v.strip() == "-" else [x.strip() for x in v.split(",") if x.strip()]
+            else:
+                people[i][field] = _cell_int(c, v, i) if kind == "int" else _cell_bool(c, v, i) if kind == "bool" else v
     prefix = "V" if who == "victim" else "P"
     for i, p in enumerate(people):
         p.setdefault("id", f"{prefix}{i + 1}")
@@ -346,9 +354,13 @@ def facts_to_csv_row(fp: dict[str, Any]) -> dict[str, str]:
     for c in ("offence_date", "summary"):
         row[c] = _fmt_scalar(fp.get(c))
     for people, columns in ((fp.get("victims") or [], VICTIM_COLUMNS), (fp.get("offenders") or [], OFFENDER_COLUMNS)):
-        for c, (field, _) in columns.items():
+        for c, (field, kind) in columns.items():
             if any(p.get(field) is not None for p in people):
-                row[c] = join_list([_fmt_scalar(p.get(field)) for p in people])
+                if kind == "list":
+                    cells = ["" if p.get(field) is None else ",".join(p[field]) or "-" for p in people]
+                else:
+                    cells = [_fmt_scalar(p.get(field)) for p in people]
+                row[c] = join_list(cells)
     items, notes = [], []
     for v in fp.get("victims") or []:
         for o in v.get("offences") or []:

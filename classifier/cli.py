@@ -229,7 +229,7 @@ def articles(
             "capacity_age": a.capacity_age,
             "summary": law("articles", a.article, a.summary),
             "source": cite(f"CC art. {a.article}"),
-            "edition": str(edition()["consolidated_to"]),
+            "edition": edition()["consolidated_to"].strftime("%d.%m.%Y") if ru else str(edition()["consolidated_to"]),
             "in_rule_logic": a.article in logic,
             "parts": [
                 {

@@ -421,6 +421,8 @@ def _charge_max_and_gravity(c) -> tuple[float, str]:
 
 
 def _label(ref) -> str:
+    if ref.instrument == "other":  # an instrument outside the catalogue: the article as recorded
+        return tr("engine.label.other", article=ref.article) + (f" ({ref.part})" if ref.part is not None else "")
     if lang() == "ru":
         code = {"CC": "УК", "CoO": "КоП", "CoM": "КоПр 2017 г.", "CC2017": "УК 2017 г.", "CC1997": "УК 1997 г."}.get(
             ref.instrument, ref.instrument

@@ -15,6 +15,7 @@ if not SHARED.exists():  # a clone elsewhere: ../shared beside the project root
     SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CHECK_EXAMPLES = SHARED / "tools" / "check-examples"
 EXAMPLES = SHARED / "domain" / "examples.yaml"
+EXAMPLES_V4 = SHARED / "domain" / "examples-v4.yaml"  # what version 4 of the legal model changed
 
 
 def _load():

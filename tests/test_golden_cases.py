@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from expectations import EXAMPLES, check
+from expectations import EXAMPLES, EXAMPLES_V4, check
 
 from classifier import classify
 
@@ -30,7 +30,7 @@ def test_library_case_gives_its_expected_findings(path):
         assert check({"expect": case["expect"]}, out) == [], backend
 
 
-EXAMPLE_CASES = yaml.safe_load(EXAMPLES.read_text())
+EXAMPLE_CASES = yaml.safe_load(EXAMPLES.read_text()) + yaml.safe_load(EXAMPLES_V4.read_text())
 
 
 @pytest.mark.parametrize("case", EXAMPLE_CASES, ids=[c["case_id"] for c in EXAMPLE_CASES])

@@ -298,3 +298,42 @@ def test_an_unknown_value_lists_every_allowed_one_in_the_language(tmp_path, lang
     assert r.returncode == 2 and "'teleport'" in r.stderr
     assert "'recruitment', 'transportation'" in r.stderr and "'sale', 'purchase'" in r.stderr
     assert " or " not in r.stderr  # pydantic's English joining word is not passed on
+
+
+# --- LAW.md section 11: what a Russian reader sees on the screen -----------------------------
+_SCREEN_ALLOWED = re.compile(
+    r"R-[A-Z0-9-]+|[\w.]+\[[^\]]*\][\w.\[\]]*|«[^»]*»|c\d\d-[\w-]+|"
+    r"\b(?:acts|means|purposes|circumstances|exploitation|record|offence_date|damage_ci|offenders|victims)\b[\w.]*"
+)
+_SCREEN_ENGLISH = re.compile(r"[A-Za-z]{3,}(?:[ ,'’-]+[A-Za-z]{3,})+")
+_FILE_CITATION = re.compile(r"\.txt|\.yaml|seed \d|\bline \d|строк[аи] \d|источник \d{3}|документ \d{3}")
+
+
+def _screen_english(text: str) -> list[str]:
+    return [m.group(0) for line in text.splitlines() for m in _SCREEN_ENGLISH.finditer(_SCREEN_ALLOWED.sub("", line))]
+
+
+@pytest.mark.parametrize("path", LIBRARY, ids=[p.stem for p in LIBRARY])
+def test_the_russian_report_of_every_library_case_shows_no_english_label_and_no_file(path):
+    from rich.console import Console
+
+    from classifier import i18n
+    from classifier.report import render
+
+    facts = yaml.safe_load(path.read_text())["facts"]
+    console = Console(record=True, width=200, color_system=None)
+    with i18n.use("ru"):
+        render(classify(facts, lang="ru"), console, explain=True)
+    screen = console.export_text()
+    assert not _screen_english(screen), _screen_english(screen)[:5]
+    assert not _FILE_CITATION.search(screen), _FILE_CITATION.search(screen).group(0)
+
+
+@pytest.mark.parametrize("article", ["166", "167", "170", "185", "416", "160-1"])
+def test_thb_articles_in_russian_shows_no_english_label_and_no_file(article):
+    r = subprocess.run([THB, "articles", article, "--lang", "ru"], capture_output=True, text=True,
+                       env={"COLUMNS": "200", "PATH": str(Path(THB).parent)})
+    assert r.returncode == 0, r.stderr
+    text = re.sub(r"^\s+[\w-]+-[\w-]+: ", "  ", r.stdout, flags=re.M)  # rule ids are codes
+    assert not _screen_english(text), _screen_english(text)[:5]
+    assert not _FILE_CITATION.search(text) and "rules/" not in text
