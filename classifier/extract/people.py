@@ -1,0 +1,300 @@
+"""The person/role resolver: who in a sentence is a victim, who an offender, and the age, sex
+and citizenship the text gives each (rules/extract/people.yaml).
+
+A person is named by a noun ("girl", «потерпевшая», "trafficker"), a name next to an age
+("Olga, 17"), or an age alone ("the 15-year-old"). Their role is, in order:
+
+1. the noun's own role (victim, survivor / trafficker, buyer, suspect…);
+2. an offender cue in their clause ("detained", «задержан», "accused");
+3. the grammar of the clause around an act or means the lexicon found in it: in Russian the
+   case of the person (nominative beside an active verb: the one who acted; accusative: the one
+   acted upon; nominative beside a passive form «была продана»: the victim); in English the
+   order (before an active verb: the actor; after it, after a passive verb, or after "by":
+   the victim — "by" names the actor);
+4. a child noun (girl, boy, child…) with nothing else said about them: the victim;
+5. otherwise no role, and nothing about them is proposed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from .clauses import Context
+from .lexicon import lexicon
+from .text import Sentence, Token
+
+AUX_EN = frozenset({"was", "were", "been", "being", "is", "are", "got", "get", "be"})
+
+
+@dataclass
+class Noun:
+    role: str
+    sex: str | None
+    child: bool
+
+
+@dataclass
+class Mention:
+    """What one sentence says about one person."""
+
+    role: str | None
+    tokens: list[int]  # the tokens the statement rests on
+    noun: int | None = None
+    name: str | None = None
+    age: int | None = None
+    age_tokens: list[int] = field(default_factory=list)
+    sex: str | None = None
+    sex_tokens: list[int] = field(default_factory=list)
+    citizenship: str | None = None
+    citizenship_tokens: list[int] = field(default_factory=list)
+
+
+@functools.cache
+def _nouns(lang: str) -> dict[str, Noun]:
+    out: dict[str, Noun] = {}
+    for _, d in (lexicon().people["persons"].get(lang) or {}).items():
+        for f in d["forms"]:
+            out[str(f)] = Noun(d["role"], d.get("sex"), bool(d.get("child")))
+    return out
+
+
+@functools.cache
+def _tables(lang: str):
+    p = lexicon().people
+    countries: dict[str, str] = {}
+    for code, names in p["countries"].items():
+        for n in names.get(lang, []):
+            countries[str(n)] = code
+    return (
+        countries,
+        frozenset(p["offender_cues"][lang]),
+        frozenset(str(w) for w in p["age_not_exact"][lang]),
+        frozenset(p["ru_sex_by_gender"]),
+    )
+
+
+@functools.cache
+def _age_res(lang: str) -> list[tuple[re.Pattern[str], str]]:
+    p = lexicon().people["numbers"]
+    if lang == "en":
+        words = "|".join(sorted(p["en"], key=len, reverse=True))
+        return [
+            (re.compile(rf"\b(\d{{1,2}}|{words})[- ](?:year|yr)s?[- ]olds?\b", re.I), "adj"),
+            (re.compile(r"\b(new-?born|newly born)\b", re.I), "adj0"),
+            (re.compile(r"\b(\d{1,2})[- ]months?[- ]old\b", re.I), "adjm"),
+            (re.compile(r"\b(?:aged|age of|age) (\d{1,2})\b", re.I), "post"),
+            (re.compile(r"\b(\d{1,2}) years? (?:old|of age)\b", re.I), "post"),
+            (re.compile(r"(?<=[A-Z][a-z]) \((\d{1,2})\)"), "name"),
+            (re.compile(r"(?<=[A-Z][a-z]), (\d{1,2})(?=[,);])"), "name"),
+        ]
+    stems = "|".join(sorted(p["ru_stems"], key=len, reverse=True))
+    return [
+        (re.compile(r"(?<![\w.])(\d{1,2})[- ]?(?:ти[- ]|х[- ])?летн\w*", re.I), "adj"),
+        (re.compile(rf"\b({stems})летн\w*", re.I), "adj"),
+        (re.compile(r"\b(новорожденн\w*|новорождённ\w*)", re.I), "adj0"),
+        (re.compile(r"(?<![\w.])(\d{1,2})[- ]?месячн\w*", re.I), "adjm"),
+        (re.compile(r"\bв возрасте (\d{1,2})(?:-?ти)? (?:лет|года|год)\b", re.I), "post"),
+        (re.compile(r"[,(]\s*(\d{1,2})\s*(?:лет|года|год)\b(?!\s+(?:назад|спустя|тому))", re.I), "post"),
+    ]
+
+
+def _age_value(raw: str, kind: str, lang: str) -> int | None:
+    nums = lexicon().people["numbers"]
+    raw = raw.lower().replace("ё", "е")
+    if kind == "adj0":
+        return 0
+    if raw.isdigit():
+        n = int(raw)
+        if kind == "adjm":
+            return 0 if n < 12 else None
+        return n if 0 <= n <= 99 else None
+    if lang == "en":
+        return nums["en"].get(raw)
+    return nums["ru_stems"].get(raw)
+
+
+def _tok_range(s: Sentence, start: int, end: int) -> list[int]:
+    return [t.i for t in s.tokens if t.start < end and t.end > start]
+
+
+def _is_name(t: Token) -> bool:
+    return t.text[:1].isupper() and t.text[1:2].islower() and t.text.isalpha()
+
+
+def _noun(t: Token, lang: str) -> Noun | None:
+    table = _nouns(lang)
+    return table.get(t.lemma) or table.get(t.low)
+
+
+def _sex(t: Token, n: Noun, lang: str) -> str | None:
+    if n.sex:
+        return n.sex
+    if lang == "ru" and t.lemma in _tables("ru")[3] and "sing" in t.tags:
+        return "female" if "femn" in t.tags else "male" if "masc" in t.tags else None
+    return None
+
+
+def _role(ctx: Context, k: int, lang: str, acts: list[tuple[int, bool]], noun: Noun | None) -> str | None:
+    """The role of the person at token k; `acts` are (token, is_active_verb) of the acts and means found."""
+    if noun is not None and noun.role != "neutral":
+        return noun.role
+    toks = ctx.s.tokens
+    cl = ctx.clause[k]
+    cues = _tables(lang)[1]
+    if any(ctx.clause[t.i] == cl and (t.lemma in cues or t.low in cues) for t in toks):
+        return "offender"
+    same = [(i, active) for i, active in acts if ctx.clause[i] == cl] or acts
+    if same:
+        if lang == "ru":
+            tags = toks[k].tags
+            if "nomn" in tags:
+                if any(active for _, active in same):
+                    return "offender"
+                return "victim"
+            if tags & {"accs", "datv", "gent", "ablt"}:
+                return "victim"
+        else:
+            if k > 0 and toks[k - 1].low == "by":
+                return "offender"
+            preceding = [i for i, _ in same if k - 5 <= i < k]  # "seized a 15-year-old girl": the object
+            following = [(i, active) for i, active in same if i > k]
+            if preceding:
+                return "victim"
+            if following:
+                i, active = following[0]
+                return "offender" if active else "victim"
+            if any(i < k for i, _ in same):
+                return "victim"
+    if noun is not None and noun.child:
+        return "victim"
+    return None
+
+
+def _active(t: Token, toks: list[Token], lang: str) -> bool:
+    if lang == "ru":
+        return t.pos in ("VERB", "GRND")
+    prev = [x.low for x in toks[max(0, t.i - 2) : t.i]]
+    return (
+        t.low.endswith("ed")
+        and not (AUX_EN & set(prev))
+        or t.low in {"sold", "bought", "took", "kept", "held", "drove", "brought", "beat", "hit", "lured", "recruited"}
+        and not (AUX_EN & set(prev))
+    )
+
+
+def mentions(s: Sentence, ctx: Context, lang: str, text: str, act_tokens: list[int]) -> list[Mention]:
+    """What the sentence says about people: one Mention per person noun, age or citizenship."""
+    toks = s.tokens
+    acts = [(i, _active(toks[i], toks, lang)) for i in sorted(set(act_tokens))]
+    countries, _, not_exact, _ = _tables(lang)
+    by_noun: dict[int, Mention] = {}
+    out: list[Mention] = []
+
+    def mention_at(k: int | None, anchor: list[int]) -> Mention:
+        if k is not None and k in by_noun:
+            return by_noun[k]
+        n = _noun(toks[k], lang) if k is not None else None
+        at = k if k is not None else anchor[0]
+        m = Mention(_role(ctx, at, lang, acts, n), [], noun=k)
+        if k is not None:
+            by_noun[k] = m
+            if n is not None:
+                sx = _sex(toks[k], n, lang)
+                if sx:
+                    m.sex, m.sex_tokens = sx, [k]
+            elif _is_name(toks[k]):
+                m.name = _name_key(toks[k])
+        out.append(m)
+        return m
+
+    for k, t in enumerate(toks):
+        n = _noun(t, lang)
+        if n is not None:
+            mention_at(k, [k])
+
+    # ages
+    body = text[s.start : s.end]
+    for rx, kind in _age_res(lang):
+        for mt in rx.finditer(body):
+            value = _age_value(mt.group(1), kind, lang)
+            if value is None:
+                continue
+            a0, a1 = s.start + mt.start(), s.start + mt.end()
+            idx = _tok_range(s, a0, a1)
+            if not idx:
+                continue
+            prev = [x.low for x in toks[max(0, idx[0] - 3) : idx[0]]]
+            if kind not in ("adj0",) and (not_exact & set(prev) or "as" in prev[-1:]):
+                continue
+            k = _attach(toks, idx, kind, lang)
+            m = mention_at(k, idx)
+            if m.age is not None and m.age != value:
+                m = mention_at(None, idx)
+            m.age, m.age_tokens = value, idx
+            if k is None and lang == "ru":  # «15-летнюю»: the age word itself has the case
+                m.role = m.role or _role(ctx, idx[0], lang, acts, None)
+
+    # citizenship
+    for k, t in enumerate(toks):
+        n = _noun(t, lang)
+        if n is None:
+            continue
+        code, ctoks = _citizenship(toks, k, lang, countries)
+        if code:
+            m = mention_at(k, [k])
+            m.citizenship, m.citizenship_tokens = code, ctoks
+    for m in out:
+        m.tokens = sorted(set(m.age_tokens + m.sex_tokens + m.citizenship_tokens + ([m.noun] if m.noun is not None else [])))
+    return [m for m in out if m.age is not None or m.sex or m.citizenship]
+
+
+def _name_key(t: Token) -> str:
+    low = t.low
+    return low[: max(4, len(low) - 2)]
+
+
+def _attach(toks: list[Token], idx: list[int], kind: str, lang: str) -> int | None:
+    """The token of the person an age belongs to: the noun or name after an adjectival age, before a postposed one."""
+    if kind in ("adj", "adj0", "adjm"):
+        for j in range(idx[-1] + 1, min(len(toks), idx[-1] + 4)):
+            if _noun(toks[j], lang) is not None:
+                return j
+            if toks[j].text in ",.;:":
+                break
+        j = idx[-1] + 1
+        if j < len(toks) and _is_name(toks[j]):
+            return j
+        return None
+    for j in range(idx[0] - 1, max(-1, idx[0] - 5), -1):
+        if _noun(toks[j], lang) is not None or _is_name(toks[j]):
+            return j
+    return None
+
+
+def _citizenship(toks: list[Token], k: int, lang: str, countries: dict[str, str]) -> tuple[str | None, list[int]]:
+    t = toks[k]
+    if lang == "en":
+        if t.low not in {"citizen", "citizens", "national", "nationals"} and not (
+            k > 0 and toks[k - 1].low in {"kyrgyzstani", "pakistani", "bangladeshi"}
+        ):
+            return None, []
+        if k > 0 and toks[k - 1].low in countries:  # "Kyrgyz citizens", "Pakistani victims"
+            return countries[toks[k - 1].low], [k - 1, k]
+        if k + 1 < len(toks) and toks[k + 1].low == "of":
+            for j in range(k + 2, min(len(toks), k + 6)):
+                if toks[j].low in countries:
+                    return countries[toks[j].low], list(range(k, j + 1))
+                if toks[j].low not in {"the", "republic", "of"}:
+                    break
+        return None, []
+    if t.lemma not in {"гражданин", "гражданка", "гражданство", "подданный"}:
+        return None, []
+    for j in range(k + 1, min(len(toks), k + 4)):
+        w = toks[j]
+        if w.lemma in countries or w.low in countries:
+            return countries.get(w.lemma) or countries[w.low], list(range(k, j + 1))
+        if w.lemma not in {"республика", "кыргызский", "киргизский"} and not w.low.startswith("республик"):
+            break
+    return None, []
