@@ -18,6 +18,11 @@ from .text import Sentence
 HARD = frozenset(';:()[]«»"“”„—–!?')
 VERBISH = frozenset({"VERB", "GRND", "PRTS", "INFN", "PRTF"})
 PRECEDENCE = ("background", "denied", "negated", "hypothetical")
+# Russian verbs whose present tense still tells the case («обвиняется в том, что…», «потерпевшая поясняет»)
+SAYING = frozenset(
+    "обвиняться подозреваться пояснять показывать утверждать заявлять сообщать указывать признавать отрицать "
+    "рассказывать вспоминать говорить считать являться находиться проживать".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +112,25 @@ class Context:
         if sc == "clause":
             cl = self.clause[h.first]
             return cl != -1 and any(self.clause[k] == cl for k in idx)
-        if sc == "next":
-            return h.last < head <= h.last + h.cue.span and self.clause[head] == self.clause[h.last]
-        if h.cue.status == "charge":  # the rest of the cue's clause, up to «в том, что», "namely"
+        if sc == "next":  # «с целью вступления в брак похитил»: the aim ends where a verb begins
+            toks = self.s.tokens
+            return (
+                h.last < head <= h.last + h.cue.span
+                and self.clause[head] == self.clause[h.last]
+                and not any(toks[j].pos in ("VERB", "GRND", "PRTS") for j in range(h.last + 1, head + 1))
+            )
+        if sc == "rest":  # the rest of the cue's clause; a charge's up to «в том, что», "namely", "including"
             cl = self.clause[h.last]
-            return head > h.last and self.clause[head] == cl and not any(h.last < k <= head for k in self.charge_stop)
+            if not (head > h.last and self.clause[head] == cl):
+                return False
+            return h.cue.status != "charge" or not any(h.last < k <= head for k in self.charge_stop)
         return self._forward_reaches(h, head, False)
+
+    def consume(self, matches: list[list[int]]) -> None:
+        """A cue that lies inside a fact's own words is part of that fact ("was not allowed to leave"),
+        not a cue for the other facts of its clause."""
+        sets = [set(m) for m in matches]
+        self.hits = [h for h in self.hits if not any(set(range(h.first, h.last + 1)) <= m for m in sets)]
 
     def status(self, idx: list[int], entry: Entry | None = None, intent_ok: bool = False) -> tuple[str, CueHit | None]:
         """The status of a statement made by the tokens `idx`, and the cue that decided it."""
@@ -130,7 +148,8 @@ class Context:
             if st in found:
                 return st, found[st]
         toks = self.s.tokens
-        for k in idx:  # a Russian verb in the present tense states what happens in general, not what happened
-            if toks[k].pos == "VERB" and "pres" in toks[k].tags:
+        cls = {self.clause[k] for k in idx}
+        for t in toks:  # a Russian verb in the present tense states what happens in general, not what happened
+            if t.pos in ("VERB", "PRTF") and "pres" in t.tags and self.clause[t.i] in cls and t.lemma not in SAYING:
                 return "background", None
         return "proposed", None

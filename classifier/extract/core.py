@@ -10,7 +10,7 @@ from typing import Any
 from .. import __version__
 from .clauses import Context
 from .lexicon import LIST_FIELDS, lexicon
-from .people import Mention, mentions
+from .people import Mention, mentions, role_by_name
 from .record import charges, date_not_offence, dates
 from .text import detect_lang, sentences
 
@@ -87,7 +87,9 @@ def extract(
     L = lex.langs[lg]
     ev: list[Evidence] = []
     seen: set[tuple] = set()
-    person_items: list[tuple[Mention, Context]] = []
+    person_items: list[tuple[Mention, Context, list[Evidence]]] = []
+    sentence_facts: list[tuple[Context, list[Evidence]]] = []
+    sent_info: list[tuple[Context, list[int]]] = []
     date_items: list[tuple[Any, Context, Any]] = []
 
     def add(fld: str, value: Any, a: int, b: int, status: str, rule: str, cue: dict | None) -> None:
@@ -100,19 +102,35 @@ def extract(
     for s in sentences(text):
         ctx = Context(s, L)
         fact_tokens: list[int] = []
+        giving: set[int] = set()
         proposed_here = False
+        found = []
         for entry, idx in L.facts.scan(s.tokens):
             if entry.unless and any(set(m) & set(idx) for p in entry.unless for m in _matches(p, s.tokens)):
                 continue
+            found.append((entry, idx))
+        ctx.consume([idx for _, idx in found])
+        local: list[Evidence] = []
+        for entry, idx in found:
             status, hit = ctx.status(idx, entry)
             a, b = _span(ctx, idx)
             for fld, value in entry.facts:
-                add(fld, value, a, b, status, entry.id, _cue(text, ctx, hit))
+                local.append(Evidence(fld, value, a, b, text[a:b], status, entry.id, _cue(text, ctx, hit)))
                 if fld in ("acts", "means"):
                     fact_tokens.extend(idx)
-            proposed_here = proposed_here or status == "proposed"
-        for m in mentions(s, ctx, lg, text, fact_tokens):
-            person_items.append((m, ctx))
+                if fld == "acts" and value in ("sale", "transfer", "purchase"):
+                    giving.update(idx)
+        # a purpose said with the words of an exploitation carried out is that exploitation ("forced him to beg")
+        done = [(e.value, e.start, e.end) for e in local if e.field == "exploitation" and e.status == "proposed"]
+        for e in local:
+            if e.field == "purposes" and any(v == e.value and a < e.end and e.start < b for v, a, b in done):
+                continue
+            add(e.field, e.value, e.start, e.end, e.status, e.rule, e.cue)
+            proposed_here = proposed_here or e.status == "proposed"
+        sentence_facts.append((ctx, local))
+        sent_info.append((ctx, fact_tokens))
+        for m in mentions(s, ctx, lg, text, fact_tokens, frozenset(giving)):
+            person_items.append((m, ctx, local))
         for c in charges(s, text, lg):
             status, hit = _record_status(ctx, c.tokens)
             add("record.charges", c.value, c.start, c.end, status, f"{lg}.record.charges", _cue(text, ctx, hit))
@@ -121,7 +139,15 @@ def extract(
 
     _dates(text, lg, date_items, add)
     ev[:] = _merge(ev, text)
-    draft = _assemble(case_id, ev, person_items, text, lg, add)
+    names: dict[str, str] = {}
+    wanted = {m.name for m, _, _ in person_items if m.name and m.role is None}
+    for key_ in wanted:
+        for ctx_, toks_ in sent_info:
+            role = role_by_name(ctx_, lg, toks_, key_)
+            if role:
+                names[key_] = role
+                break
+    draft = _assemble(case_id, ev, person_items, names, text, lg, add)
     draft["provenance"] = {
         "method": "extract",
         "confirmed": False,
@@ -192,7 +218,7 @@ def _dates(text: str, lg: str, items, add) -> None:
         add("offence_date", d.value.isoformat(), d.start, d.end, st, f"{lg}.offence_date", cue)
 
 
-def _assemble(case_id: str, ev: list[Evidence], items: list[tuple[Mention, Context]], text: str, lg: str, add) -> dict[str, Any]:
+def _assemble(case_id: str, ev: list[Evidence], items, names: dict[str, str], text: str, lg: str, add) -> dict[str, Any]:
     draft: dict[str, Any] = {"case_id": case_id}
     # list fields: a value with proposed evidence, unless the text also says it did not happen
     lists: dict[str, list[str]] = {}
@@ -211,7 +237,8 @@ def _assemble(case_id: str, ev: list[Evidence], items: list[tuple[Mention, Conte
     dates_ = {e.value for e in ev if e.field == "offence_date" and e.status == "proposed"}
     if len(dates_) == 1:
         draft["offence_date"] = next(iter(dates_))
-    victims, offenders = _people(items, text, lg, add)
+    any_fact = any(e.status == "proposed" and e.field in LIST_FIELDS for e in ev)
+    victims, offenders = _people(items, names, any_fact, text, lg, add)
     if victims:
         draft["victims"] = victims
     if offenders:
@@ -232,19 +259,42 @@ def _assemble(case_id: str, ev: list[Evidence], items: list[tuple[Mention, Conte
     return draft
 
 
-def _people(items: list[tuple[Mention, Context]], text: str, lg: str, add) -> tuple[list[dict], list[dict]]:
+def _token_clauses(ctx: Context, e: Evidence) -> set[int]:
+    return {ctx.clause[t.i] for t in ctx.s.tokens if t.start >= e.start and t.end <= e.end}
+
+
+def _mention_status(m: Mention, ctx: Context, local: list[Evidence], text: str) -> tuple[str, dict | None]:
+    """A person's status: their own clause's, or — when the facts of their clause are all set aside
+    ("planned to sell the new-born") — those facts' status."""
+    st, hit = ctx.status(m.tokens, intent_ok=True)
+    if st != "proposed":
+        return st, _cue(text, ctx, hit)
+    mine = {ctx.clause[k] for k in m.tokens}
+    near = [e for e in local if _token_clauses(ctx, e) & mine]
+    if near and not any(e.status == "proposed" for e in near):
+        return near[0].status, near[0].cue
+    return "proposed", None
+
+
+def _people(items, names: dict[str, str], any_fact: bool, text: str, lg: str, add) -> tuple[list[dict], list[dict]]:
     """Victims and offenders: mentions grouped into persons by name, then by age; what a mention
-    without either says goes to the only person of its role, if there is only one."""
+    without either says goes to the only person of its role (a plural one, "the girls", to each).
+    Nothing is said of anyone in a narrative that states no fact."""
     out: dict[str, list[dict]] = {"victim": [], "offender": []}
+    for m, _, _ in items:
+        if m.role is None and m.name:
+            m.role = names.get(m.name)
     for role, prefix, key in (("victim", "V", "victims"), ("offender", "P", "offenders")):
         persons: list[_Person] = []
         loose: list[tuple[Mention, Context]] = []
-        for m, ctx in items:
+        for m, ctx, local in items:
             if m.role != role:
                 continue
-            st, _ = ctx.status(m.tokens, intent_ok=True)
+            st, cue = _mention_status(m, ctx, local, text)
+            if not any_fact and st == "proposed":
+                st = "background"
             if st != "proposed":
-                _unplaced(m, ctx, key, st, text, lg, add, role)
+                _unplaced(m, ctx, key, st, text, lg, add, role, cue)
                 continue
             p = None
             if m.name:
@@ -268,11 +318,12 @@ def _people(items: list[tuple[Mention, Context]], text: str, lg: str, add) -> tu
         if not persons and loose:
             persons.append(_Person(role))
         for m, ctx in loose:
-            if len(persons) == 1:
-                persons[0].mentions.append(m)
-                persons[0].ctxs.append(ctx)
+            if len(persons) == 1 or m.plural:
+                for p in persons:
+                    p.mentions.append(m)
+                    p.ctxs.append(ctx)
             else:
-                _unplaced(m, ctx, key, "conflicting", text, lg, add, role)
+                _unplaced(m, ctx, key, "conflicting", text, lg, add, role, None)
         for n, p in enumerate(persons, 1):
             pid = f"{prefix}{n}"
             rec: dict[str, Any] = {"id": pid}
@@ -303,7 +354,7 @@ def _people(items: list[tuple[Mention, Context]], text: str, lg: str, add) -> tu
     return out["victim"], out["offender"]
 
 
-def _unplaced(m: Mention, ctx: Context, key: str, status: str, text: str, lg: str, add, role: str) -> None:
+def _unplaced(m: Mention, ctx: Context, key: str, status: str, text: str, lg: str, add, role: str, cue: dict | None) -> None:
     attrs = ("age", "sex", "citizenship") if role == "victim" else ("age",)
     for attr in attrs:
         v = getattr(m, attr)
@@ -311,5 +362,4 @@ def _unplaced(m: Mention, ctx: Context, key: str, status: str, text: str, lg: st
             continue
         idx = getattr(m, f"{attr}_tokens") or m.tokens
         a, b = _span(ctx, idx)
-        st, hit = (status, None) if status == "conflicting" else ctx.status(m.tokens, intent_ok=True)
-        add(f"{key}[?].{attr}", v, a, b, st, f"{lg}.{key}.{attr}", _cue(text, ctx, hit))
+        add(f"{key}[?].{attr}", v, a, b, status, f"{lg}.{key}.{attr}", cue)

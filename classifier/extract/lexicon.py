@@ -19,7 +19,7 @@ LANGS = ("en", "ru")
 LIST_FIELDS = ("acts", "means", "purposes", "exploitation", "circumstances")
 STATUSES = ("proposed", "negated", "denied", "hypothetical", "background", "conflicting")
 CUE_KINDS = ("negated", "denied", "hypothetical", "background", "charge")
-SCOPES = ("clause", "next", "forward", "sentence")
+SCOPES = ("clause", "next", "rest", "forward", "sentence")
 ENTRY_KEYS = {"id", "lang", "facts", "patterns", "unless", "intent", "note"}
 CUE_KEYS = {"id", "scope", "lang", "patterns", "kind", "span", "note"}
 

@@ -9,6 +9,7 @@ sentence, left to right:
 | `pre*` | starts with `pre` |
 | `a|b*|c` | is any of the alternatives |
 | `@name` | is in the word list `name` (the `words:` section of a lexicon file) |
+| `#num` | is a number written in digits |
 | `?elem` | (optional) — the element may be absent |
 | `~N` | — not a token: up to N other tokens may stand before the next element |
 
@@ -34,9 +35,12 @@ class Element:
     prefixes: tuple[str, ...]
     optional: bool
     gap: int  # tokens that may stand before this element (0: right after the previous one)
+    number: bool = False
 
     def test(self, t: Token) -> bool:
         if t.lemma in self.exact or t.low in self.exact:
+            return True
+        if self.number and t.low.isdigit():
             return True
         for p in self.prefixes:
             if t.lemma.startswith(p) or t.low.startswith(p):
@@ -70,15 +74,18 @@ def compile_pattern(source: str, words: dict[str, list[str]], where: str) -> Pat
         optional = raw.startswith("?")
         body = raw[1:] if optional else raw
         alts: list[str] = []
+        number = False
         for alt in body.split("|"):
-            if alt.startswith("@"):
+            if alt == "#num":
+                number = True
+            elif alt.startswith("@"):
                 name = alt[1:]
                 if name not in words:
                     raise PatternError(f"{where}: pattern {source!r} names an unknown word list @{name}")
                 alts.extend(words[name])
             elif alt:
                 alts.append(alt)
-        if not alts:
+        if not alts and not number:
             raise PatternError(f"{where}: pattern {source!r} has an empty element")
         exact, prefixes = set(), []
         for a in alts:
@@ -89,7 +96,7 @@ def compile_pattern(source: str, words: dict[str, list[str]], where: str) -> Pat
                 prefixes.append(a[:-1])
             else:
                 exact.add(a)
-        elements.append(Element(frozenset(exact), tuple(prefixes), optional, gap))
+        elements.append(Element(frozenset(exact), tuple(prefixes), optional, gap, number))
         gap = 0
     if not elements:
         raise PatternError(f"{where}: empty pattern")
@@ -131,9 +138,12 @@ class Index:
         self.exact: dict[str, list[tuple[Pattern, object]]] = {}
         self.prefix: dict[str, list[tuple[Pattern, object]]] = {}
         self.lengths: list[int] = []
+        self.numeric: list[tuple[Pattern, object]] = []
 
     def add(self, p: Pattern, payload: object) -> None:
         first = p.elements[0]
+        if first.number:
+            self.numeric.append((p, payload))
         for w in first.exact:
             self.exact.setdefault(w, []).append((p, payload))
         for w in first.prefixes:
@@ -143,6 +153,9 @@ class Index:
     def candidates(self, t: Token) -> list[tuple[Pattern, object]]:
         out: list[tuple[Pattern, object]] = []
         seen: set[int] = set()
+        if self.numeric and t.low.isdigit():
+            out.extend(self.numeric)
+            seen.update(id(c) for c in self.numeric)
         keys = (t.lemma, t.low) if t.lemma != t.low else (t.lemma,)
         for key in keys:
             for c in self.exact.get(key, ()):

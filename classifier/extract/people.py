@@ -25,7 +25,8 @@ from .clauses import Context
 from .lexicon import lexicon
 from .text import Sentence, Token
 
-AUX_EN = frozenset({"was", "were", "been", "being", "is", "are", "got", "get", "be"})
+AUX_EN = frozenset({"was", "were", "been", "being", "is", "are", "got", "get", "be", "herself", "himself", "themselves"})
+VICTIM_OF_EN = frozenset({"trafficking", "trafficked", "exploitation", "exploited"})
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Mention:
     sex_tokens: list[int] = field(default_factory=list)
     citizenship: str | None = None
     citizenship_tokens: list[int] = field(default_factory=list)
+    plural: bool = False  # "the girls", «девушек»: what it says is said of every person of its role
 
 
 @functools.cache
@@ -86,8 +88,14 @@ def _age_res(lang: str) -> list[tuple[re.Pattern[str], str]]:
             (re.compile(r"\b(\d{1,2})[- ]months?[- ]old\b", re.I), "adjm"),
             (re.compile(r"\b(?:aged|age of|age) (\d{1,2})\b", re.I), "post"),
             (re.compile(r"\b(\d{1,2}) years? (?:old|of age)\b", re.I), "post"),
-            (re.compile(r"(?<=[A-Z][a-z]) \((\d{1,2})\)"), "name"),
-            (re.compile(r"(?<=[A-Z][a-z]), (\d{1,2})(?=[,);])"), "name"),
+            (re.compile(r"(?<=[a-z]) \((\d{1,2})\)"), "name"),
+            (re.compile(r"(?<=[a-z]), (\d{1,2})(?=[,);])"), "name"),
+            (
+                re.compile(
+                    r"(?<=[a-z]) (?:is|was) (\d{1,2})\b(?![ .,]*(?:\d|km|miles|kilometres|kilometers|percent|per|%|years? (?:ago|later)))"
+                ),
+                "name",
+            ),
         ]
     stems = "|".join(sorted(p["ru_stems"], key=len, reverse=True))
     return [
@@ -136,15 +144,23 @@ def _sex(t: Token, n: Noun, lang: str) -> str | None:
     return None
 
 
-def _role(ctx: Context, k: int, lang: str, acts: list[tuple[int, bool]], noun: Noun | None) -> str | None:
+def _role(
+    ctx: Context, k: int, lang: str, acts: list[tuple[int, bool]], noun: Noun | None, giving: frozenset[int] = frozenset()
+) -> str | None:
     """The role of the person at token k; `acts` are (token, is_active_verb) of the acts and means found."""
     if noun is not None and noun.role != "neutral":
         return noun.role
     toks = ctx.s.tokens
     cl = ctx.clause[k]
     cues = _tables(lang)[1]
-    if any(ctx.clause[t.i] == cl and (t.lemma in cues or t.low in cues) for t in toks):
-        return "offender"
+    act_at = {i for i, _ in acts}
+    for t in toks:  # "two more girls were detained"; not "detained the man who sold the girl"
+        if ctx.clause[t.i] == cl and (t.lemma in cues or t.low in cues) and t.i != k:
+            lo, hi = sorted((t.i, k))
+            if not any(lo < i < hi for i in act_at):
+                return "offender"
+    if lang == "en" and any(x.low in VICTIM_OF_EN for x in toks[max(0, k - 5) : k]):
+        return "victim"  # "trafficking of two young Kyrgyz citizens"
     same = [(i, active) for i, active in acts if ctx.clause[i] == cl] or acts
     if same:
         if lang == "ru":
@@ -153,9 +169,15 @@ def _role(ctx: Context, k: int, lang: str, acts: list[tuple[int, bool]], noun: N
                 if any(active for _, active in same):
                     return "offender"
                 return "victim"
-            if tags & {"accs", "datv", "gent", "ablt"}:
+            if "datv" in tags:
+                if any(i in giving for i, _ in same):
+                    return None  # «продали её гражданину Ф.»: the one she was given to — the buyer, not the victim
+                return "victim"
+            if tags & {"accs", "gent"}:
                 return "victim"
         else:
+            if any(x.low == "to" for x in toks[max(0, k - 3) : k]) and any(i in giving and i < k for i, _ in same):
+                return None  # "sold her to a 45-year-old man": the buyer
             if k > 0 and toks[k - 1].low == "by":
                 return "offender"
             preceding = [i for i, _ in same if k - 5 <= i < k]  # "seized a 15-year-old girl": the object
@@ -184,8 +206,11 @@ def _active(t: Token, toks: list[Token], lang: str) -> bool:
     )
 
 
-def mentions(s: Sentence, ctx: Context, lang: str, text: str, act_tokens: list[int]) -> list[Mention]:
-    """What the sentence says about people: one Mention per person noun, age or citizenship."""
+def mentions(
+    s: Sentence, ctx: Context, lang: str, text: str, act_tokens: list[int], giving: frozenset[int] = frozenset()
+) -> list[Mention]:
+    """What the sentence says about people: one Mention per person noun, age or citizenship.
+    `giving` are the tokens of a sale, transfer or purchase: the one a person is given to is not the victim."""
     toks = s.tokens
     acts = [(i, _active(toks[i], toks, lang)) for i in sorted(set(act_tokens))]
     countries, _, not_exact, _ = _tables(lang)
@@ -197,10 +222,14 @@ def mentions(s: Sentence, ctx: Context, lang: str, text: str, act_tokens: list[i
             return by_noun[k]
         n = _noun(toks[k], lang) if k is not None else None
         at = k if k is not None else anchor[0]
-        m = Mention(_role(ctx, at, lang, acts, n), [], noun=k)
+        m = Mention(_role(ctx, at, lang, acts, n, giving), [], noun=k)
         if k is not None:
             by_noun[k] = m
             if n is not None:
+                t = toks[k]
+                m.plural = (
+                    "plur" in t.tags if lang == "ru" else (t.low.endswith("s") or t.low in {"men", "women", "children", "people"})
+                )
                 sx = _sex(toks[k], n, lang)
                 if sx:
                     m.sex, m.sex_tokens = sx, [k]
@@ -229,12 +258,14 @@ def mentions(s: Sentence, ctx: Context, lang: str, text: str, act_tokens: list[i
             if kind not in ("adj0",) and (not_exact & set(prev) or "as" in prev[-1:]):
                 continue
             k = _attach(toks, idx, kind, lang)
+            if k is None and kind == "name":
+                continue
             m = mention_at(k, idx)
             if m.age is not None and m.age != value:
                 m = mention_at(None, idx)
             m.age, m.age_tokens = value, idx
             if k is None and lang == "ru":  # «15-летнюю»: the age word itself has the case
-                m.role = m.role or _role(ctx, idx[0], lang, acts, None)
+                m.role = m.role or _role(ctx, idx[0], lang, acts, None, giving)
 
     # citizenship
     for k, t in enumerate(toks):
@@ -298,3 +329,15 @@ def _citizenship(toks: list[Token], k: int, lang: str, countries: dict[str, str]
         if w.lemma not in {"республика", "кыргызский", "киргизский"} and not w.low.startswith("республик"):
             break
     return None, []
+
+
+def role_by_name(ctx: Context, lang: str, act_tokens: list[int], key: str) -> str | None:
+    """The role of the person called `key` (a name) in this sentence, if the sentence tells it."""
+    toks = ctx.s.tokens
+    acts = [(i, _active(toks[i], toks, lang)) for i in sorted(set(act_tokens))]
+    for t in toks:
+        if _is_name(t) and _name_key(t) == key:
+            role = _role(ctx, t.i, lang, acts, None)
+            if role:
+                return role
+    return None

@@ -120,6 +120,7 @@ def _date_res(lang: str) -> list[tuple[re.Pattern[str], str]]:
         ]
     return [
         (re.compile(rf"(?<!\w)с (\d{{1,2}}) по \d{{1,2}} ({names}) (\d{{4}})(?: ?г(?:ода|\.)?)?", re.I), "dmy"),
+        (re.compile(rf"(?<!\w)с (\d{{1,2}}) ({names}) по \d{{1,2}} (?:{names}) (\d{{4}})(?: ?г(?:ода|\.)?)?", re.I), "dmy"),
         (re.compile(rf"(?<!\w)(\d{{1,2}}) ({names}) (\d{{4}})(?: ?г(?:ода|\.)?)?", re.I), "dmy"),
         (re.compile(r"(?<![\w.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?: ?г(?:ода|\.)?)?(?![\w.]*\s*г\.\s*р)"), "num"),
         (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "iso"),
