@@ -70,6 +70,12 @@ def register(app: typer.Typer) -> None:
             help="Replay answers from a YAML file (mapping of question key to answer, or a list in order) instead of a terminal.",
         ),
         force: bool = typer.Option(False, "--force", help="Overwrite an existing output file without asking."),
+        prefill: Path = typer.Option(
+            None,
+            "--prefill",
+            metavar="DRAFT",
+            help="Start from a draft of thb extract: accept, reject or edit each proposed fact (shown with its quote), then answer the rest.",
+        ),
     ) -> None:
         from . import i18n
         from . import interview as iv
@@ -87,6 +93,11 @@ def register(app: typer.Typer) -> None:
                 problem = iv.check_path(str(out))
                 if problem:
                     raise iv.InterviewError(f"--out {out}: {problem}")
+            draft = None
+            if prefill is not None:
+                from .prefill import load_draft
+
+                draft = load_draft(str(prefill))
             if answers is not None:
                 source = iv.load_answers(str(answers))
             else:
@@ -96,7 +107,9 @@ def register(app: typer.Typer) -> None:
                     except ImportError:  # pragma: no cover - not on every platform
                         pass
                 source = iv.TerminalSource()
-            session = iv.Interview(source, console, out=str(out) if out else None, force=force, report_console=report_console)
+            session = iv.Interview(
+                source, console, out=str(out) if out else None, force=force, report_console=report_console, prefill=draft
+            )
             st = session.run()
             iv.finish(st, console)
             for warning in source.leftovers():
