@@ -21,7 +21,9 @@ PRECEDENCE = ("background", "denied", "negated", "hypothetical")
 # Russian verbs whose present tense still tells the case («обвиняется в том, что…», «потерпевшая поясняет»)
 SAYING = frozenset(
     "обвиняться подозреваться пояснять показывать утверждать заявлять сообщать указывать признавать отрицать "
-    "рассказывать вспоминать говорить считать являться находиться проживать".split()
+    "рассказывать вспоминать говорить считать являться находиться проживать "
+    # participles that name a person: «подозреваемый», «обвиняемый», «задерживаемый», «проживающая»
+    "подозревать обвинять задерживать осуждать работать учиться".split()
 )
 
 
@@ -132,7 +134,9 @@ class Context:
         sets = [set(m) for m in matches]
         self.hits = [h for h in self.hits if not any(set(range(h.first, h.last + 1)) <= m for m in sets)]
 
-    def status(self, idx: list[int], entry: Entry | None = None, intent_ok: bool = False) -> tuple[str, CueHit | None]:
+    def status(
+        self, idx: list[int], entry: Entry | None = None, intent_ok: bool = False, tense: bool = True
+    ) -> tuple[str, CueHit | None]:
         """The status of a statement made by the tokens `idx`, and the cue that decided it."""
         intent_ok = intent_ok or (entry is not None and entry.intent)
         found: dict[str, CueHit] = {}
@@ -147,9 +151,13 @@ class Context:
         for st in PRECEDENCE:
             if st in found:
                 return st, found[st]
+        if not tense:
+            return "proposed", None
         toks = self.s.tokens
         cls = {self.clause[k] for k in idx}
         for t in toks:  # a Russian verb in the present tense states what happens in general, not what happened
-            if t.pos in ("VERB", "PRTF") and "pres" in t.tags and self.clause[t.i] in cls and t.lemma not in SAYING:
+            if "pres" not in t.tags or t.lemma in SAYING:
+                continue
+            if t.pos in ("VERB", "PRTF") and self.clause[t.i] in cls:
                 return "background", None
         return "proposed", None

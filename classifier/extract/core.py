@@ -196,7 +196,7 @@ def _record_status(ctx: Context, idx: list[int]):
     saved = ctx.hits
     ctx.hits = [h for h in saved if h.cue.status != "charge"]
     try:
-        return ctx.status(idx)
+        return ctx.status(idx, tense=False)  # «дело содержит признаки… и квалифицировано по ст. 160»
     finally:
         ctx.hits = saved
 
