@@ -322,7 +322,7 @@ def _people(items, names: dict[str, str], any_fact: bool, text: str, lg: str, ad
                 for p in persons:
                     p.mentions.append(m)
                     p.ctxs.append(ctx)
-            else:
+            elif not m.weak:
                 _unplaced(m, ctx, key, "conflicting", text, lg, add, role, None)
         for n, p in enumerate(persons, 1):
             pid = f"{prefix}{n}"
@@ -334,7 +334,11 @@ def _people(items, names: dict[str, str], any_fact: bool, text: str, lg: str, ad
                     v = getattr(m, attr)
                     if v is not None:
                         vals.append((v, m, ctx))
+                if any(not m.weak for _, m, _ in vals):  # a pronoun's sex only where no noun tells one
+                    vals = [x for x in vals if not x[1].weak]
                 distinct = {v for v, _, _ in vals}
+                if len(distinct) > 1 and all(m.weak for _, m, _ in vals):
+                    continue  # "her" and "him" of one victim: the pronouns speak of several people
                 for v, m, ctx in vals:
                     idx = getattr(m, f"{attr}_tokens") or m.tokens
                     a, b = _span(ctx, idx)

@@ -51,6 +51,7 @@ class Mention:
     citizenship: str | None = None
     citizenship_tokens: list[int] = field(default_factory=list)
     plural: bool = False  # "the girls", «девушек»: what it says is said of every person of its role
+    weak: bool = False  # a pronoun: its sex counts only where no noun tells one
 
 
 @functools.cache
@@ -60,6 +61,16 @@ def _nouns(lang: str) -> dict[str, Noun]:
         for f in d["forms"]:
             out[str(f)] = Noun(d["role"], d.get("sex"), bool(d.get("child")))
     return out
+
+
+@functools.cache
+def _pronouns(lang: str) -> dict[str, Noun]:
+    return {str(w): Noun("neutral", sex, False) for w, sex in (lexicon().people.get("pronouns") or {}).get(lang, {}).items()}
+
+
+@functools.cache
+def _victim_cues(lang: str) -> frozenset[str]:
+    return frozenset((lexicon().people.get("victim_cues") or {}).get(lang, []))
 
 
 @functools.cache
@@ -97,12 +108,13 @@ def _age_res(lang: str) -> list[tuple[re.Pattern[str], str]]:
                 "name",
             ),
         ]
-    stems = "|".join(sorted(p["ru_stems"], key=len, reverse=True))
+    stems = "|".join(sorted(p["ru_stems"], key=len, reverse=True)).replace("е", "[её]")
     return [
         (re.compile(r"(?<![\w.])(\d{1,2})[- ]?(?:ти[- ]|х[- ])?летн\w*", re.I), "adj"),
         (re.compile(rf"\b({stems})летн\w*", re.I), "adj"),
         (re.compile(r"\b(новорожденн\w*|новорождённ\w*)", re.I), "adj0"),
         (re.compile(r"(?<![\w.])(\d{1,2})[- ]?месячн\w*", re.I), "adjm"),
+        (re.compile(rf"\b({stems})месячн\w*", re.I), "adjm"),
         (re.compile(r"\bв возрасте (\d{1,2})(?:-?ти)? (?:лет|года|год)\b", re.I), "post"),
         (re.compile(r"[,(]\s*(\d{1,2})\s*(?:лет|года|год)\b(?!\s+(?:назад|спустя|тому))", re.I), "post"),
     ]
@@ -113,14 +125,12 @@ def _age_value(raw: str, kind: str, lang: str) -> int | None:
     raw = raw.lower().replace("ё", "е")
     if kind == "adj0":
         return 0
-    if raw.isdigit():
-        n = int(raw)
-        if kind == "adjm":
-            return 0 if n < 12 else None
-        return n if 0 <= n <= 99 else None
-    if lang == "en":
-        return nums["en"].get(raw)
-    return nums["ru_stems"].get(raw)
+    n = int(raw) if raw.isdigit() else (nums["en"] if lang == "en" else nums["ru_stems"]).get(raw)
+    if n is None:
+        return None
+    if kind == "adjm":  # months old: 0 whole years
+        return 0 if n < 12 else None
+    return n if 0 <= n <= 99 else None
 
 
 def _tok_range(s: Sentence, start: int, end: int) -> list[int]:
@@ -128,11 +138,21 @@ def _tok_range(s: Sentence, start: int, end: int) -> list[int]:
 
 
 def _is_name(t: Token) -> bool:
-    return t.text[:1].isupper() and t.text[1:2].islower() and t.text.isalpha()
+    """A personal name: capitalised; in Russian, one pymorphy3 knows as a name, surname or patronymic."""
+    if not (t.text[:1].isupper() and t.text[1:2].islower() and t.text.isalpha()):
+        return False
+    return not t.pos or bool(t.tags & {"Name", "Surn", "Patr"})
 
 
 def _noun(t: Token, lang: str) -> Noun | None:
     table = _nouns(lang)
+    return table.get(t.lemma) or table.get(t.low)
+
+
+def _pronoun(t: Token, lang: str) -> Noun | None:
+    if lang == "ru" and t.pos != "NPRO":
+        return None
+    table = _pronouns(lang)
     return table.get(t.lemma) or table.get(t.low)
 
 
@@ -161,23 +181,32 @@ def _role(
                 return "offender"
     if lang == "en" and any(x.low in VICTIM_OF_EN for x in toks[max(0, k - 5) : k]):
         return "victim"  # "trafficking of two young Kyrgyz citizens"
+    vc = _victim_cues(lang)
+    if any(ctx.clause[x.i] == cl and (x.lemma in vc or x.low in vc) for x in toks[max(0, k - 5) : k]):
+        return "victim"  # "police found 11 men", «освободили девушек»
     same = [(i, active) for i, active in acts if ctx.clause[i] == cl] or acts
     if same:
         if lang == "ru":
             tags = toks[k].tags
             if "nomn" in tags:
+                # the subject: the first verb of an act or means after it (past participles and
+                # gerund phrases between them) says whether they did it or it was done to them
+                verbs = [i for i, _ in acts if toks[i].pos in ("VERB", "PRTS")]
+                after = [i for i in verbs if i > k] or [i for i in reversed(verbs) if i < k]
+                if after:
+                    return "offender" if toks[after[0]].pos == "VERB" else "victim"
                 if any(active for _, active in same):
                     return "offender"
                 return "victim"
             if "datv" in tags:
                 if any(i in giving for i, _ in same):
-                    return None  # «продали её гражданину Ф.»: the one she was given to — the buyer, not the victim
+                    return "offender"  # «продали её гражданину Ф.»: the one she was given to — the buyer
                 return "victim"
             if tags & {"accs", "gent"}:
                 return "victim"
         else:
             if any(x.low == "to" for x in toks[max(0, k - 3) : k]) and any(i in giving and i < k for i, _ in same):
-                return None  # "sold her to a 45-year-old man": the buyer
+                return "offender"  # "sold her to a 45-year-old man": the buyer
             if k > 0 and toks[k - 1].low == "by":
                 return "offender"
             preceding = [i for i, _ in same if k - 5 <= i < k]  # "seized a 15-year-old girl": the object
@@ -242,6 +271,14 @@ def mentions(
         n = _noun(t, lang)
         if n is not None:
             mention_at(k, [k])
+        else:
+            pn = _pronoun(t, lang)
+            if pn is not None:  # "her", «её»: a sex, the role from the clause
+                role = _role(ctx, k, lang, acts, pn, giving)
+                if role:
+                    m = Mention(role, [k], noun=k, sex=pn.sex, sex_tokens=[k], weak=True)
+                    by_noun[k] = m
+                    out.append(m)
 
     # ages
     body = text[s.start : s.end]
@@ -264,8 +301,10 @@ def mentions(
             if m.age is not None and m.age != value:
                 m = mention_at(None, idx)
             m.age, m.age_tokens = value, idx
-            if k is None and lang == "ru":  # «15-летнюю»: the age word itself has the case
-                m.role = m.role or _role(ctx, idx[0], lang, acts, None, giving)
+            if lang == "ru" and kind.startswith("adj") and (k is None or _noun(toks[k], lang) is None):
+                # «15-летнюю Петрову»: the age word agrees with the person, and its case is not ambiguous
+                # as a surname's can be (Петрову: accusative of Петрова or dative of Петров)
+                m.role = _role(ctx, idx[0], lang, acts, None, giving) or m.role
 
     # citizenship
     for k, t in enumerate(toks):
@@ -298,9 +337,16 @@ def _attach(toks: list[Token], idx: list[int], kind: str, lang: str) -> int | No
         if j < len(toks) and _is_name(toks[j]):
             return j
         return None
-    for j in range(idx[0] - 1, max(-1, idx[0] - 5), -1):
-        if _noun(toks[j], lang) is not None or _is_name(toks[j]):
+    skipped = 0
+    for j in range(idx[0] - 1, -1, -1):  # back to the person: past initials («Н.», «А.А.») and «Республики»
+        t = toks[j]
+        if _noun(t, lang) is not None or _is_name(t):
             return j
+        if t.text in ".," or (len(t.text) == 1 and t.text.isupper()):
+            continue
+        skipped += 1
+        if skipped > 3:
+            break
     return None
 
 

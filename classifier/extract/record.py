@@ -150,7 +150,7 @@ def dates(s: Sentence, text: str, lang: str) -> list[Found]:
                 continue
             if not dt.date(1991, 1, 1) <= d <= dt.date.today():
                 continue
-            if re.match(r"\s*г\.?\s*р\.?|\s*года рождения", body[m.end() : m.end() + 16]):
+            if re.match(r"\s*(?:г\.\s*р\.|г\.р\b|года рождения)", body[m.end() : m.end() + 16]):
                 continue  # a birth date, not the offence's
             taken.append((m.start(), m.end()))
             start, end = s.start + m.start(), s.start + m.end()
