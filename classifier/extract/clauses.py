@@ -59,6 +59,24 @@ class Context:
                 continue
             self.clause[i] = c
             i += 1
+        # A Russian negation covers its own verb's phrase: «использовали без оплаты и не пускали в школу»
+        # cuts at «и» (a verb on both sides); «угроз, насилия и обмана не применял» does not (no verb before «и»).
+        self.nclause = list(self.clause)
+        if any(t.pos for t in toks):
+            sub, seen_verb = 0, False
+            for i, t in enumerate(toks):
+                if self.clause[i] != (self.clause[i - 1] if i else self.clause[0]):
+                    seen_verb = False
+                if (
+                    t.low in ("и", "или", "а")
+                    and seen_verb
+                    and any(x.pos in VERBISH for x in toks[i + 1 :] if self.clause[x.i] == self.clause[i])
+                ):
+                    sub += 1
+                    seen_verb = False
+                if t.pos in VERBISH:
+                    seen_verb = True
+                self.nclause[i] = -1 if self.clause[i] == -1 else self.clause[i] * 1000 + sub
         self.barrier = [t.low in L.barrier for t in toks]
         self.semicolon = [t.text == ";" for t in toks]
         skip: set[int] = set()
@@ -112,8 +130,9 @@ class Context:
         if sc == "sentence":
             return True
         if sc == "clause":
-            cl = self.clause[h.first]
-            return cl != -1 and any(self.clause[k] == cl for k in idx)
+            ids = self.nclause if h.cue.status == "negated" else self.clause
+            cl = ids[h.first]
+            return cl != -1 and any(ids[k] == cl for k in idx)
         if sc == "next":  # «с целью вступления в брак похитил»: the aim ends where a verb begins
             toks = self.s.tokens
             return (

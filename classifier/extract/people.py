@@ -191,7 +191,7 @@ def _role(
             if "nomn" in tags:
                 # the subject: the first verb of an act or means after it (past participles and
                 # gerund phrases between them) says whether they did it or it was done to them
-                verbs = [i for i, _ in acts if toks[i].pos in ("VERB", "PRTS")]
+                verbs = [i for i, _ in acts if toks[i].pos in ("VERB", "PRTS") and toks[i].lemma != "быть"]
                 after = [i for i in verbs if i > k] or [i for i in reversed(verbs) if i < k]
                 if after:
                     return "offender" if toks[after[0]].pos == "VERB" else "victim"
@@ -215,6 +215,9 @@ def _role(
                 return "victim"
             if following:
                 i, active = following[0]
+                between = toks[k + 1 : i]
+                if any(_noun(x, lang) or _pronoun(x, lang) for x in between):
+                    return "victim" if noun is not None and noun.child else None  # "a girl told that her stepfather sold her"
                 return "offender" if active else "victim"
             if any(i < k for i, _ in same):
                 return "victim"
@@ -273,8 +276,8 @@ def mentions(
             mention_at(k, [k])
         else:
             pn = _pronoun(t, lang)
-            if pn is not None:  # "her", «её»: a sex, the role from the clause
-                role = _role(ctx, k, lang, acts, pn, giving)
+            if pn is not None:  # "her", «её»: a sex; the victim when an act was done to them
+                role = _pronoun_role(ctx, k, lang, acts)
                 if role:
                     m = Mention(role, [k], noun=k, sex=pn.sex, sex_tokens=[k], weak=True)
                     by_noun[k] = m
@@ -301,6 +304,10 @@ def mentions(
             if m.age is not None and m.age != value:
                 m = mention_at(None, idx)
             m.age, m.age_tokens = value, idx
+            if lang == "ru" and kind.startswith("adj") and not m.sex:
+                at = toks[idx[0]]  # «15-летнюю»: the gender of the age word is the person's sex
+                if "sing" in at.tags and at.tags & {"femn", "masc"} and at.pos in ("ADJF", "NOUN"):
+                    m.sex, m.sex_tokens = ("female" if "femn" in at.tags else "male"), [idx[0]]
             if lang == "ru" and kind.startswith("adj") and (k is None or _noun(toks[k], lang) is None):
                 # «15-летнюю Петрову»: the age word agrees with the person, and its case is not ambiguous
                 # as a surname's can be (Петрову: accusative of Петрова or dative of Петров)
@@ -375,6 +382,29 @@ def _citizenship(toks: list[Token], k: int, lang: str, countries: dict[str, str]
         if w.lemma not in {"республика", "кыргызский", "киргизский"} and not w.low.startswith("республик"):
             break
     return None, []
+
+
+OBJECT_EN = frozenset({"her", "him", "herself", "himself"})
+
+
+def _pronoun_role(ctx: Context, k: int, lang: str, acts: list[tuple[int, bool]]) -> str | None:
+    """A pronoun is the victim as the object of an act ("sold her", «продал её») or the subject of a
+    passive one ("she was sold", «она была продана»); otherwise it tells nothing."""
+    toks = ctx.s.tokens
+    t = toks[k]
+    before = [i for i, _ in acts if k - 4 <= i < k and ctx.clause[i] == ctx.clause[k]]
+    after = [i for i, _ in acts if k < i <= k + 4 and ctx.clause[i] == ctx.clause[k]]
+    if lang == "en":
+        if t.low in OBJECT_EN:
+            return "victim" if before else None
+        if after and any(x.low in AUX_EN for x in toks[k + 1 : after[0]]):
+            return "victim"
+        return None
+    if t.tags & {"accs", "gent", "datv"}:
+        return "victim" if before or (after and toks[after[0]].pos in ("VERB", "PRTS")) else None
+    if "nomn" in t.tags and after and toks[after[0]].pos == "PRTS":
+        return "victim"
+    return None
 
 
 def role_by_name(ctx: Context, lang: str, act_tokens: list[int], key: str) -> str | None:
