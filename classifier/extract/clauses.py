@@ -57,6 +57,8 @@ class Context:
                 self.clause[i] = -1
                 i += 1
                 continue
+            if t.low in L.clause_start_bare and i and toks[i - 1].text != ",":
+                c += 1  # "…stated that she had not been threatened": a new clause, the word in it
             self.clause[i] = c
             i += 1
         # A Russian negation covers its own verb's phrase: «использовали без оплаты и не пускали в школу»

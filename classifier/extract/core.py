@@ -264,16 +264,10 @@ def _token_clauses(ctx: Context, e: Evidence) -> set[int]:
 
 
 def _mention_status(m: Mention, ctx: Context, local: list[Evidence], text: str) -> tuple[str, dict | None]:
-    """A person's status: their own clause's, or — when the facts of their clause are all set aside
-    ("planned to sell the new-born") — those facts' status."""
+    """A person's status: that of their own words ("planned to sell the new-born baby": hypothetical).
+    A person of a narrative that states no fact is not proposed at all (`_people`)."""
     st, hit = ctx.status(m.tokens, intent_ok=True)
-    if st != "proposed":
-        return st, _cue(text, ctx, hit)
-    mine = {ctx.clause[k] for k in m.tokens}
-    near = [e for e in local if _token_clauses(ctx, e) & mine]
-    if near and not any(e.status == "proposed" for e in near):
-        return near[0].status, near[0].cue
-    return "proposed", None
+    return st, _cue(text, ctx, hit)
 
 
 def _people(items, names: dict[str, str], any_fact: bool, text: str, lg: str, add) -> tuple[list[dict], list[dict]]:

@@ -54,6 +54,7 @@ class LangLexicon:
     not_a_cue: Index = field(default_factory=Index)
     charge_barrier: Index = field(default_factory=Index)
     clause_start: frozenset[str] = frozenset()
+    clause_start_bare: frozenset[str] = frozenset()
     barrier: frozenset[str] = frozenset()
 
 
@@ -140,6 +141,7 @@ def lexicon() -> Lexicon:
     for lg in LANGS:
         L = langs[lg]
         L.clause_start = frozenset(str(w) for w in (data.get("clause_start") or {}).get(lg, []))
+        L.clause_start_bare = frozenset(str(w) for w in (data.get("clause_start_bare") or {}).get(lg, []))
         L.barrier = frozenset(str(w) for w in (data.get("barrier") or {}).get(lg, []))
         for p in _patterns((data.get("not_a_cue") or {}).get(lg, []), words, f"{where0}: not_a_cue.{lg}"):
             L.not_a_cue.add(p, None)
