@@ -646,7 +646,7 @@ def _article_key(label: str) -> tuple:
     return (inst != "CC", inst, int(num.group()) if num else 10**6, art)
 
 
-_FREE_TEXT = {"summary": True, "victims": {"__all__": {"offences": {"__all__": {"note"}}}}}
+_FREE_TEXT = {"summary": True, "victims": {"__all__": {"offences": {"__all__": {"note"}}}}, "provenance": {"evidence"}}
 
 
 def facts_json(fp: FactPattern, keep_text: bool) -> str:
@@ -817,6 +817,23 @@ def read_record(fmt: str, name: str, header: list[str] | None, line: int, payloa
         return _invalid(line, None, "engine_error", error, None, keep_text)
 
 
+def drafts_allowed() -> bool:
+    """`thb audit --draft` (set in the environment, so the worker processes see it too)."""
+    return os.environ.get("THB_AUDIT_DRAFTS") == "1"
+
+
+def _draft_check(fp: FactPattern | tuple, name: str, line: int, payload: Any, keep_text: bool) -> FactPattern | tuple:
+    """An unconfirmed machine draft (thb extract, docs/extract.md) is refused, recorded as invalid, unless --draft."""
+    if isinstance(fp, tuple) or not fp.unconfirmed_draft or drafts_allowed():
+        return fp
+    raw = (
+        payload.decode("utf-8", "replace").rstrip("\r\n")
+        if isinstance(payload, bytes)
+        else json.dumps(payload, ensure_ascii=False)
+    )
+    return _invalid(line, fp.case_id, "unconfirmed_draft", tr("audit.input.draft_refused", path=name, line=line), raw, keep_text)
+
+
 def process_record(fmt: str, name: str, header: list[str] | None, line: int, payload: Any, keep_text: bool) -> tuple:
     """Validate and classify one record. Returns ("ok", row) or ("invalid", line, case_id, kind, error, record)."""
     return process_records(fmt, name, header, [(line, payload)], keep_text)[0]
@@ -841,7 +858,10 @@ def _classify_all(valid: list[FactPattern]) -> list[Any]:
 def process_records(fmt: str, name: str, header: list[str] | None, items: list[tuple[int, Any]], keep_text: bool) -> list[tuple]:
     """Validate and classify a chunk of records, the valid ones in one engine batch
     (`engine.classify_many`): one outcome per record, in order."""
-    read = [read_record(fmt, name, header, line, payload, keep_text) for line, payload in items]
+    read = [
+        _draft_check(read_record(fmt, name, header, line, payload, keep_text), name, line, payload, keep_text)
+        for line, payload in items
+    ]
     valid = [fp for fp in read if not isinstance(fp, tuple)]
     results = iter(_classify_all(valid))
     out = []
@@ -853,6 +873,8 @@ def process_records(fmt: str, name: str, header: list[str] | None, items: list[t
         try:
             if isinstance(f, BaseException):
                 raise f
+            if fp.unconfirmed_draft:  # allowed by --draft: its findings say so first
+                f.warnings.insert(0, tr("draft.banner"))
             out.append(("ok", result_row(line, fp, f, keep_text)))
         except Exception as e:  # noqa: BLE001 - one record's engine failure must not stop the audit
             raw = payload.decode("utf-8", "replace").rstrip("\r\n") if isinstance(payload, bytes) else json.dumps(payload)
@@ -1836,11 +1858,13 @@ def report_data(paths: list[str], top: int = 20) -> dict[str, Any]:
         "reconciliation_misuse, victims_punished, misclassification_json, non_punishment"
     )
     seq = 0
+    drafts = 0
     current = paths[0] if paths else ""
     try:
         for p, conn, meta in conns:
             current = p
             n_results = conn.execute("SELECT count(*) FROM results").fetchone()[0]
+            drafts += _count_drafts(conn)
             inv = dict(conn.execute("SELECT kind, count(*) FROM invalid GROUP BY kind").fetchall())
             files.append(
                 {
@@ -1993,6 +2017,7 @@ def report_data(paths: list[str], top: int = 20) -> dict[str, Any]:
             "victims_punished_cases": punished_cases,
             "victims_punished": punished_victims,
             "reconciliation_misuse_cases": recon_cases,
+            "unconfirmed_drafts": drafts,
         },
         "crosstab": {
             "rows": rows,
@@ -2009,6 +2034,20 @@ def report_data(paths: list[str], top: int = 20) -> dict[str, Any]:
         "duplicates": duplicates,
         "warnings": warnings,
     }
+
+
+def _count_drafts(conn: sqlite3.Connection) -> int:
+    """Cases classified from unconfirmed machine drafts (`thb audit --draft`)."""
+    try:
+        q = (
+            "SELECT count(*) FROM results WHERE json_extract(facts, '$.provenance.method') = 'extract' "
+            "AND json_extract(facts, '$.provenance.confirmed') = 0"
+        )
+        return conn.execute(q).fetchone()[0]
+    except sqlite3.OperationalError:  # an SQLite without JSON functions: look at the text
+        return conn.execute(
+            'SELECT count(*) FROM results WHERE facts LIKE \'%"method":"extract"%"confirmed":false%\''
+        ).fetchone()[0]
 
 
 def render_html(data: dict[str, Any]) -> str:
@@ -2033,6 +2072,8 @@ def render_html(data: dict[str, Any]) -> str:
         "@media print{body{margin:0}h2{page-break-after:avoid}}"
     )
     add("</style></head><body>")
+    if t.get("unconfirmed_drafts"):
+        add(f"<div class='warn'><b>{e(tr('audit.report.drafts', n=t['unconfirmed_drafts']))}</b></div>")
     add(f"<h1>{e(tr('audit.title'))}</h1>")
     add(f"<p class='muted'>{e(tr('audit.html.generated', at=data['generated_at'], n=len(data['files'])))}</p>")
     for w in data["warnings"]:

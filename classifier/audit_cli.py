@@ -90,6 +90,9 @@ def audit(
         help="Only check the records (JSON Lines or CSV); classify nothing, write nothing. Exit 2 if any is invalid.",
     ),
     csv_template: bool = typer.Option(False, "--csv-template", help="Print the CSV header and an example row, and exit."),
+    draft: bool = typer.Option(
+        False, "--draft", help="Classify unconfirmed machine drafts (thb extract) too; every report then says so first."
+    ),
     chunk_size: int = typer.Option(
         None,
         "--chunk-size",
@@ -145,6 +148,7 @@ def audit(
     if out is None:
         raise InputError(tr("audit.opt.need_out"))
     A.out_kind(out)
+    os.environ["THB_AUDIT_DRAFTS"] = "1" if draft else "0"  # the worker processes read it (audit.drafts_allowed)
     opts = A.AuditOptions(
         input=input,
         out=out,
@@ -314,6 +318,8 @@ def _render_text(data: dict[str, Any], out: Console) -> None:
     from .audit import kind_label, severity_label, shown
 
     t = data["totals"]
+    if t.get("unconfirmed_drafts"):
+        out.print(Text(tr("audit.report.drafts", n=t["unconfirmed_drafts"]), style="bold red"))
     out.print(Text(tr("audit.title"), style="bold"))
     out.print(Text(tr("audit.files", n=len(data["files"]), paths=", ".join(f["path"] for f in data["files"]))))
     for w in data["warnings"]:

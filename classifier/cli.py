@@ -85,6 +85,18 @@ def _load_or_exit(files: list[str]):
     return recs
 
 
+def _refuse_drafts(recs, allowed: bool) -> set[int]:
+    """Unconfirmed machine drafts (thb extract, docs/extract.md) are refused unless --draft; returns
+    the ids of the records that are drafts."""
+    drafts = [r for r in recs if r.facts is not None and r.facts.unconfirmed_draft]
+    if drafts and not allowed:
+        for r in drafts[:20]:
+            name = r.source if r.line is None else f"{r.source}:{r.line}"
+            err.print(f"[red]{tr('input.error')}[/red] {tr('draft.refused', name=name)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    return {id(r) for r in drafts}
+
+
 @app.command()
 def classify(
     files: list[str] = typer.Argument(
@@ -94,6 +106,9 @@ def classify(
     explain: bool = typer.Option(False, "--explain", help="Show every element table and the rival view of each reading."),
     fail_on_misclassification: bool = typer.Option(
         False, "--fail-on-misclassification", help="Exit 1 when a misclassification is flagged (for scripts)."
+    ),
+    draft: bool = typer.Option(
+        False, "--draft", help="Classify unconfirmed machine drafts (thb extract) as they are; each report then says so first."
     ),
 ) -> None:
     """Classify fact patterns: the article, part and items they make out, and why.
@@ -116,12 +131,18 @@ def classify(
     from .report import render
 
     recs = _load_or_exit(files)
+    unconfirmed = _refuse_drafts(recs, draft)
     results = [run(r.facts) for r in recs]
+    for f, r in zip(results, recs, strict=True):
+        if id(r) in unconfirmed:  # the first line of its report: the facts are a machine draft
+            f.warnings.insert(0, tr("draft.banner"))
     if fmt is Fmt.json:
         data = [f.model_dump(mode="json") for f in results]
         sys.stdout.write(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n")
     else:
-        for f in results:
+        for f, r in zip(results, recs, strict=True):
+            if id(r) in unconfirmed:
+                out.print(f"[bold red]{tr('draft.banner')}[/bold red]", highlight=False)
             render(f, out, explain=explain)
     if fail_on_misclassification and any(f.misclassification for f in results):
         raise typer.Exit(1)
@@ -329,11 +350,13 @@ def articles(
 # Extension commands: each module adds its commands to `app`.
 from .audit_cli import register as _register_audit  # noqa: E402
 from .cases_cli import register as _register_cases  # noqa: E402
+from .extract_cli import register as _register_extract  # noqa: E402
 from .interview_cli import register as _register_interview  # noqa: E402
 
 _register_cases(app)
 _register_audit(app)
 _register_interview(app)
+_register_extract(app)
 
 
 def _take_lang(argv: list[str]) -> list[str]:

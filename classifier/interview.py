@@ -124,7 +124,8 @@ KEYS = (
     "circ.movement circ.control circ.sexual circ.marriage circ.abduction circ.knew_pregnant circ.harm "
     "circ.property circ.damage record.charged charge.N.instrument charge.N.article charge.N.part charge.N.more "
     "record.victim_charged vcharge.N.victim vcharge.N.instrument vcharge.N.kind vcharge.N.article vcharge.N.part "
-    "vcharge.N.caused vcharge.N.more output.file output.overwrite"
+    "vcharge.N.caused vcharge.N.more output.file output.overwrite "
+    "prefill.N.decision prefill.N.value prefill.N.part"  # --prefill: the draft's facts (prefill.py)
 ).split()
 
 
@@ -273,6 +274,12 @@ class State:
     victim_charges: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     out_path: str | None = None
     overwrite: bool = False
+    # --prefill (prefill.py): the draft, the answers its accepted facts give, the questions asked
+    draft: Any = None
+    prefilled: dict[str, tuple[str, str]] = field(default_factory=dict)
+    prefill_kept: list[tuple[str, Any]] = field(default_factory=list)
+    asked: set[str] = field(default_factory=set)
+    provenance: dict[str, Any] | None = None
 
     def when(self) -> dt.date:
         return self.offence_date or dt.date.today()
@@ -326,6 +333,8 @@ class State:
             ]
         if record:
             d["record"] = record
+        if self.provenance:
+            d["provenance"] = self.provenance
         return d
 
 
@@ -370,6 +379,10 @@ def _check_case_id(v: str) -> str | None:
 
 
 def _flow(st: State, out: str | None = None, force: bool = False) -> Flow:
+    if st.draft is not None:  # --prefill: the draft's facts first, each with its quote
+        from .prefill import walk
+
+        yield from walk(st, st.draft)
     yield Notice(tr("interview.section.case"), "section")
     a = yield Question(
         "case.id",
@@ -428,6 +441,10 @@ def _flow(st: State, out: str | None = None, force: bool = False) -> Flow:
     yield from _circumstances(st)
     yield from _record(st)
 
+    if st.draft is not None:
+        from .prefill import complete
+
+        complete(st)
     # The report, then the file
     yield Notice("", "report")
     yield from _output(st, out, force)
@@ -890,7 +907,16 @@ def load_answers(path: str) -> ListSource | MapSource:
 class Interview:
     """Runs the flow against an answer source, printing to a rich console."""
 
-    def __init__(self, source: Any, console: Any, out: str | None = None, force: bool = False, report_console: Any = None):
+    def __init__(
+        self,
+        source: Any,
+        console: Any,
+        out: str | None = None,
+        force: bool = False,
+        report_console: Any = None,
+        prefill: Any = None,
+    ):
+        self.prefill = prefill  # a prefill.Draft (--prefill), or None
         self.source = source
         self.console = console
         self.report_console = report_console or console
@@ -901,7 +927,7 @@ class Interview:
 
     # -- replay: the flow is a function of the answers so far
     def _replay(self) -> tuple[State, Question | None, list[Notice]]:
-        st = State()
+        st = State(draft=self.prefill)
         gen = _flow(st, self.out, self.force)
         notices: list[Notice] = []
         i = 0
@@ -914,6 +940,20 @@ class Interview:
                     continue
                 if key_template(item.key) not in KEYS:  # a defect: every key must be documented
                     raise AssertionError(f"undocumented question key {item.key}")
+                st.asked.add(item.key)
+                pre = st.prefilled.get(item.key)
+                if pre is not None:  # --prefill: a confirmed fact of the draft answers it, or is its default
+                    mode, raw = pre
+                    if mode == "auto":
+                        try:
+                            value = parse(item, raw)
+                        except BadAnswer:
+                            value = None
+                        if value is not None:
+                            notices.append(Notice(tr("prefill.taken", question=item.text, key=item.key, value=raw)))
+                            item = gen.send(value)
+                            continue
+                    item.default = raw
                 if i < len(self.answers):
                     notices = []
                     item = gen.send(self.answers[i])

@@ -72,6 +72,12 @@ def register(app: typer.Typer) -> None:
             help="Replay answers from a YAML file (mapping of question key to answer, or a list in order) instead of a terminal.",
         ),
         force: bool = typer.Option(False, "--force", help="Overwrite an existing output file without asking."),
+        prefill: Path = typer.Option(
+            None,
+            "--prefill",
+            metavar="DRAFT",
+            help="Start from a draft of thb extract: accept, reject or edit each proposed fact (shown with its quote), then answer the rest.",
+        ),
     ) -> None:
         from . import i18n
         from . import interview as iv
@@ -88,7 +94,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from None
         console = new_console(highlight=False, soft_wrap=True)
         report_console = new_console(highlight=False, soft_wrap=False)
-        inputs = [str(answers)] if answers is not None else []
+        inputs = [str(p) for p in (answers, prefill) if p is not None]  # never written over by --out
         try:
             if out is not None:
                 problem = iv.check_path(str(out))
@@ -98,6 +104,11 @@ def register(app: typer.Typer) -> None:
                     output_target(str(out), "--out", inputs)  # never the fact pattern over the answers file
                 except InputError as e:
                     raise iv.InterviewError(str(e)) from None
+            draft = None
+            if prefill is not None:
+                from .prefill import load_draft
+
+                draft = load_draft(str(prefill))
             if answers is not None:
                 source = iv.load_answers(str(answers))
             else:
@@ -107,7 +118,9 @@ def register(app: typer.Typer) -> None:
                     except ImportError:  # pragma: no cover - not on every platform
                         pass
                 source = iv.TerminalSource()
-            session = iv.Interview(source, console, out=str(out) if out else None, force=force, report_console=report_console)
+            session = iv.Interview(
+                source, console, out=str(out) if out else None, force=force, report_console=report_console, prefill=draft
+            )
             st = session.run()
             iv.finish(st, console, inputs)
             for warning in source.leftovers():

@@ -115,6 +115,50 @@ class Record(_In):
     victim_charged_with: list[VictimCharge] = []
 
 
+class ProvenanceEvidence(_In):
+    """One fact of a machine draft and the words it rests on (`thb extract`, docs/extract.md)."""
+
+    field: str = Field(min_length=1, max_length=200)
+    value: Any = None
+    start: StrictInt = Field(ge=0)
+    end: StrictInt = Field(ge=0)
+    quote: str
+    status: Literal["proposed", "negated", "denied", "hypothetical", "background", "conflicting"]
+    rule: str = ""
+    cue: dict[str, Any] | None = None
+
+
+class Review(_In):
+    """What the person who confirmed a draft did with its proposed facts (`thb interview --prefill`)."""
+
+    accepted: StrictInt = Field(default=0, ge=0)
+    rejected: StrictInt = Field(default=0, ge=0)
+    edited: StrictInt = Field(default=0, ge=0)
+
+
+class Provenance(_In):
+    """Where a fact pattern came from (optional; docs/extract.md). A draft of `thb extract` has
+    `method: extract, confirmed: false` until a person confirms it (`thb interview --prefill`);
+    `thb classify` and `thb audit` refuse an unconfirmed draft unless `--draft` is given."""
+
+    method: str = Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z_-]*$")
+    confirmed: StrictBool
+    tool: str | None = Field(default=None, max_length=200)
+    lexicon: str | None = Field(default=None, max_length=64)
+    lang: Literal["en", "ru"] | None = None
+    text_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    source: str | None = Field(default=None, max_length=2000)
+    drafted_on: dt.date | None = None
+    confirmed_by: str | None = Field(default=None, max_length=200)
+    confirmed_on: dt.date | None = None
+    review: Review | None = None
+    evidence: list[ProvenanceEvidence] = []
+
+    @property
+    def unconfirmed_draft(self) -> bool:
+        return self.method == "extract" and not self.confirmed
+
+
 class FactPattern(_In):
     """A fact pattern, FACTS.md version 1. What is not stated is not established."""
 
@@ -130,6 +174,12 @@ class FactPattern(_In):
     circumstances: list[Circumstance] = []
     damage_ci: float | None = Field(default=None, ge=0, le=1e12)
     record: Record | None = None
+    provenance: Provenance | None = None
+
+    @property
+    def unconfirmed_draft(self) -> bool:
+        """A machine draft no person has confirmed (docs/extract.md)."""
+        return self.provenance is not None and self.provenance.unconfirmed_draft
 
     @field_validator("offence_date")
     @classmethod

@@ -1,0 +1,419 @@
+"""The person/role resolver: who in a sentence is a victim, who an offender, and the age, sex
+and citizenship the text gives each (rules/extract/people.yaml).
+
+A person is named by a noun ("girl", «потерпевшая», "trafficker"), a name next to an age
+("Olga, 17"), or an age alone ("the 15-year-old"). Their role is, in order:
+
+1. the noun's own role (victim, survivor / trafficker, buyer, suspect…);
+2. an offender cue in their clause ("detained", «задержан», "accused");
+3. the grammar of the clause around an act or means the lexicon found in it: in Russian the
+   case of the person (nominative beside an active verb: the one who acted; accusative: the one
+   acted upon; nominative beside a passive form «была продана»: the victim); in English the
+   order (before an active verb: the actor; after it, after a passive verb, or after "by":
+   the victim — "by" names the actor);
+4. a child noun (girl, boy, child…) with nothing else said about them: the victim;
+5. otherwise no role, and nothing about them is proposed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from .clauses import Context
+from .lexicon import lexicon
+from .text import Sentence, Token
+
+AUX_EN = frozenset({"was", "were", "been", "being", "is", "are", "got", "get", "be", "herself", "himself", "themselves"})
+VICTIM_OF_EN = frozenset({"trafficking", "trafficked", "exploitation", "exploited"})
+
+
+@dataclass
+class Noun:
+    role: str
+    sex: str | None
+    child: bool
+
+
+@dataclass
+class Mention:
+    """What one sentence says about one person."""
+
+    role: str | None
+    tokens: list[int]  # the tokens the statement rests on
+    noun: int | None = None
+    name: str | None = None
+    age: int | None = None
+    age_tokens: list[int] = field(default_factory=list)
+    sex: str | None = None
+    sex_tokens: list[int] = field(default_factory=list)
+    citizenship: str | None = None
+    citizenship_tokens: list[int] = field(default_factory=list)
+    plural: bool = False  # "the girls", «девушек»: what it says is said of every person of its role
+    weak: bool = False  # a pronoun: its sex counts only where no noun tells one
+
+
+@functools.cache
+def _nouns(lang: str) -> dict[str, Noun]:
+    out: dict[str, Noun] = {}
+    for _, d in (lexicon().people["persons"].get(lang) or {}).items():
+        for f in d["forms"]:
+            out[str(f)] = Noun(d["role"], d.get("sex"), bool(d.get("child")))
+    return out
+
+
+@functools.cache
+def _pronouns(lang: str) -> dict[str, Noun]:
+    return {str(w): Noun("neutral", sex, False) for w, sex in (lexicon().people.get("pronouns") or {}).get(lang, {}).items()}
+
+
+@functools.cache
+def _victim_cues(lang: str) -> frozenset[str]:
+    return frozenset((lexicon().people.get("victim_cues") or {}).get(lang, []))
+
+
+@functools.cache
+def _tables(lang: str):
+    p = lexicon().people
+    countries: dict[str, str] = {}
+    for code, names in p["countries"].items():
+        for n in names.get(lang, []):
+            countries[str(n)] = code
+    return (
+        countries,
+        frozenset(p["offender_cues"][lang]),
+        frozenset(str(w) for w in p["age_not_exact"][lang]),
+        frozenset(p["ru_sex_by_gender"]),
+    )
+
+
+@functools.cache
+def _age_res(lang: str) -> list[tuple[re.Pattern[str], str]]:
+    p = lexicon().people["numbers"]
+    if lang == "en":
+        words = "|".join(sorted(p["en"], key=len, reverse=True))
+        return [
+            (re.compile(rf"\b(\d{{1,2}}|{words})[- ](?:year|yr)s?[- ]olds?\b", re.I), "adj"),
+            (re.compile(r"\b(new-?born|newly born)\b", re.I), "adj0"),
+            (re.compile(r"\b(\d{1,2})[- ]months?[- ]old\b", re.I), "adjm"),
+            (re.compile(r"\b(?:aged|age of|age) (\d{1,2})\b", re.I), "post"),
+            (re.compile(r"\b(\d{1,2}) years? (?:old|of age)\b", re.I), "post"),
+            (re.compile(r"(?<=[a-z]) \((\d{1,2})\)"), "name"),
+            (re.compile(r"(?<=[a-z]), (\d{1,2})(?=[,);])"), "name"),
+            (
+                re.compile(
+                    r"(?<=[a-z]) (?:is|was) (\d{1,2})\b(?![ .,]*(?:\d|km|miles|kilometres|kilometers|percent|per|%|years? (?:ago|later)))"
+                ),
+                "name",
+            ),
+        ]
+    stems = "|".join(sorted(p["ru_stems"], key=len, reverse=True)).replace("е", "[её]")
+    return [
+        (re.compile(r"(?<![\w.])(\d{1,2})[- ]?(?:ти[- ]|х[- ])?летн\w*", re.I), "adj"),
+        (re.compile(rf"\b({stems})летн\w*", re.I), "adj"),
+        (re.compile(r"\b(новорожденн\w*|новорождённ\w*)", re.I), "adj0"),
+        (re.compile(r"(?<![\w.])(\d{1,2})[- ]?месячн\w*", re.I), "adjm"),
+        (re.compile(rf"\b({stems})месячн\w*", re.I), "adjm"),
+        (re.compile(r"\bв возрасте (\d{1,2})(?:-?ти)? (?:лет|года|год)\b", re.I), "post"),
+        (re.compile(r"[,(]\s*(\d{1,2})\s*(?:лет|года|год)\b(?!\s+(?:назад|спустя|тому))", re.I), "post"),
+    ]
+
+
+def _age_value(raw: str, kind: str, lang: str) -> int | None:
+    nums = lexicon().people["numbers"]
+    raw = raw.lower().replace("ё", "е")
+    if kind == "adj0":
+        return 0
+    n = int(raw) if raw.isdigit() else (nums["en"] if lang == "en" else nums["ru_stems"]).get(raw)
+    if n is None:
+        return None
+    if kind == "adjm":  # months old: 0 whole years
+        return 0 if n < 12 else None
+    return n if 0 <= n <= 99 else None
+
+
+def _tok_range(s: Sentence, start: int, end: int) -> list[int]:
+    return [t.i for t in s.tokens if t.start < end and t.end > start]
+
+
+def _is_name(t: Token) -> bool:
+    """A personal name: capitalised; in Russian, one pymorphy3 knows as a name, surname or patronymic."""
+    if not (t.text[:1].isupper() and t.text[1:2].islower() and t.text.isalpha()):
+        return False
+    return not t.pos or bool(t.tags & {"Name", "Surn", "Patr"})
+
+
+def _noun(t: Token, lang: str) -> Noun | None:
+    table = _nouns(lang)
+    return table.get(t.lemma) or table.get(t.low)
+
+
+def _pronoun(t: Token, lang: str) -> Noun | None:
+    if lang == "ru" and t.pos != "NPRO":
+        return None
+    table = _pronouns(lang)
+    return table.get(t.lemma) or table.get(t.low)
+
+
+def _sex(t: Token, n: Noun, lang: str) -> str | None:
+    if n.sex:
+        return n.sex
+    if lang == "ru" and t.lemma in _tables("ru")[3] and "sing" in t.tags:
+        return "female" if "femn" in t.tags else "male" if "masc" in t.tags else None
+    return None
+
+
+def _role(
+    ctx: Context, k: int, lang: str, acts: list[tuple[int, bool]], noun: Noun | None, giving: frozenset[int] = frozenset()
+) -> str | None:
+    """The role of the person at token k; `acts` are (token, is_active_verb) of the acts and means found."""
+    if noun is not None and noun.role != "neutral":
+        return noun.role
+    toks = ctx.s.tokens
+    cl = ctx.clause[k]
+    cues = _tables(lang)[1]
+    act_at = {i for i, _ in acts}
+    for t in toks:  # "two more girls were detained"; not "detained the man who sold the girl"
+        if ctx.clause[t.i] == cl and (t.lemma in cues or t.low in cues) and t.i != k:
+            lo, hi = sorted((t.i, k))
+            if not any(lo < i < hi for i in act_at):
+                return "offender"
+    if lang == "en" and any(x.low in VICTIM_OF_EN for x in toks[max(0, k - 5) : k]):
+        return "victim"  # "trafficking of two young Kyrgyz citizens"
+    vc = _victim_cues(lang)
+    if any(ctx.clause[x.i] == cl and (x.lemma in vc or x.low in vc) for x in toks[max(0, k - 5) : k]):
+        return "victim"  # "police found 11 men", «освободили девушек»
+    same = [(i, active) for i, active in acts if ctx.clause[i] == cl] or acts
+    if same:
+        if lang == "ru":
+            tags = toks[k].tags
+            if "nomn" in tags:
+                # the subject: the first verb of an act or means after it (past participles and
+                # gerund phrases between them) says whether they did it or it was done to them
+                verbs = [i for i, _ in acts if toks[i].pos in ("VERB", "PRTS") and toks[i].lemma != "быть"]
+                after = [i for i in verbs if i > k] or [i for i in reversed(verbs) if i < k]
+                if after:
+                    return "offender" if toks[after[0]].pos == "VERB" else "victim"
+                if any(active for _, active in same):
+                    return "offender"
+                return "victim"
+            if "datv" in tags:
+                if any(i in giving for i, _ in same):
+                    return "offender"  # «продали её гражданину Ф.»: the one she was given to — the buyer
+                return "victim"
+            if tags & {"accs", "gent"}:
+                return "victim"
+        else:
+            if any(x.low == "to" for x in toks[max(0, k - 3) : k]) and any(i in giving and i < k for i, _ in same):
+                return "offender"  # "sold her to a 45-year-old man": the buyer
+            if k > 0 and toks[k - 1].low == "by":
+                return "offender"
+            preceding = [i for i, _ in same if k - 5 <= i < k]  # "seized a 15-year-old girl": the object
+            following = [(i, active) for i, active in same if i > k]
+            if preceding:
+                return "victim"
+            if following:
+                i, active = following[0]
+                between = toks[k + 1 : i]
+                if any(_noun(x, lang) or _pronoun(x, lang) for x in between):
+                    return "victim" if noun is not None and noun.child else None  # "a girl told that her stepfather sold her"
+                return "offender" if active else "victim"
+            if any(i < k for i, _ in same):
+                return "victim"
+    if noun is not None and noun.child:
+        return "victim"
+    return None
+
+
+def _active(t: Token, toks: list[Token], lang: str) -> bool:
+    if lang == "ru":
+        return t.pos in ("VERB", "GRND")
+    prev = [x.low for x in toks[max(0, t.i - 2) : t.i]]
+    return (
+        t.low.endswith("ed")
+        and not (AUX_EN & set(prev))
+        or t.low in {"sold", "bought", "took", "kept", "held", "drove", "brought", "beat", "hit", "lured", "recruited"}
+        and not (AUX_EN & set(prev))
+    )
+
+
+def mentions(
+    s: Sentence, ctx: Context, lang: str, text: str, act_tokens: list[int], giving: frozenset[int] = frozenset()
+) -> list[Mention]:
+    """What the sentence says about people: one Mention per person noun, age or citizenship.
+    `giving` are the tokens of a sale, transfer or purchase: the one a person is given to is not the victim."""
+    toks = s.tokens
+    acts = [(i, _active(toks[i], toks, lang)) for i in sorted(set(act_tokens))]
+    countries, _, not_exact, _ = _tables(lang)
+    by_noun: dict[int, Mention] = {}
+    out: list[Mention] = []
+
+    def mention_at(k: int | None, anchor: list[int]) -> Mention:
+        if k is not None and k in by_noun:
+            return by_noun[k]
+        n = _noun(toks[k], lang) if k is not None else None
+        at = k if k is not None else anchor[0]
+        m = Mention(_role(ctx, at, lang, acts, n, giving), [], noun=k)
+        if k is not None:
+            by_noun[k] = m
+            if n is not None:
+                t = toks[k]
+                m.plural = (
+                    "plur" in t.tags if lang == "ru" else (t.low.endswith("s") or t.low in {"men", "women", "children", "people"})
+                )
+                sx = _sex(toks[k], n, lang)
+                if sx:
+                    m.sex, m.sex_tokens = sx, [k]
+            elif _is_name(toks[k]):
+                m.name = _name_key(toks[k])
+        out.append(m)
+        return m
+
+    for k, t in enumerate(toks):
+        n = _noun(t, lang)
+        if n is not None:
+            mention_at(k, [k])
+        else:
+            pn = _pronoun(t, lang)
+            if pn is not None:  # "her", «её»: a sex; the victim when an act was done to them
+                role = _pronoun_role(ctx, k, lang, acts)
+                if role:
+                    m = Mention(role, [k], noun=k, sex=pn.sex, sex_tokens=[k], weak=True)
+                    by_noun[k] = m
+                    out.append(m)
+
+    # ages
+    body = text[s.start : s.end]
+    for rx, kind in _age_res(lang):
+        for mt in rx.finditer(body):
+            value = _age_value(mt.group(1), kind, lang)
+            if value is None:
+                continue
+            a0, a1 = s.start + mt.start(), s.start + mt.end()
+            idx = _tok_range(s, a0, a1)
+            if not idx:
+                continue
+            prev = [x.low for x in toks[max(0, idx[0] - 3) : idx[0]]]
+            if kind not in ("adj0",) and (not_exact & set(prev) or "as" in prev[-1:]):
+                continue
+            k = _attach(toks, idx, kind, lang)
+            if k is None and kind == "name":
+                continue
+            m = mention_at(k, idx)
+            if m.age is not None and m.age != value:
+                m = mention_at(None, idx)
+            m.age, m.age_tokens = value, idx
+            if lang == "ru" and kind.startswith("adj") and not m.sex:
+                at = toks[idx[0]]  # «15-летнюю»: the gender of the age word is the person's sex
+                if "sing" in at.tags and at.tags & {"femn", "masc"} and at.pos in ("ADJF", "NOUN"):
+                    m.sex, m.sex_tokens = ("female" if "femn" in at.tags else "male"), [idx[0]]
+            if lang == "ru" and kind.startswith("adj") and (k is None or _noun(toks[k], lang) is None):
+                # «15-летнюю Петрову»: the age word agrees with the person, and its case is not ambiguous
+                # as a surname's can be (Петрову: accusative of Петрова or dative of Петров)
+                m.role = _role(ctx, idx[0], lang, acts, None, giving) or m.role
+
+    # citizenship
+    for k, t in enumerate(toks):
+        n = _noun(t, lang)
+        if n is None:
+            continue
+        code, ctoks = _citizenship(toks, k, lang, countries)
+        if code:
+            m = mention_at(k, [k])
+            m.citizenship, m.citizenship_tokens = code, ctoks
+    for m in out:
+        m.tokens = sorted(set(m.age_tokens + m.sex_tokens + m.citizenship_tokens + ([m.noun] if m.noun is not None else [])))
+    return [m for m in out if m.age is not None or m.sex or m.citizenship]
+
+
+def _name_key(t: Token) -> str:
+    low = t.low
+    return low[: max(4, len(low) - 2)]
+
+
+def _attach(toks: list[Token], idx: list[int], kind: str, lang: str) -> int | None:
+    """The token of the person an age belongs to: the noun or name after an adjectival age, before a postposed one."""
+    if kind in ("adj", "adj0", "adjm"):
+        for j in range(idx[-1] + 1, min(len(toks), idx[-1] + 4)):
+            if _noun(toks[j], lang) is not None:
+                return j
+            if toks[j].text in ",.;:":
+                break
+        j = idx[-1] + 1
+        if j < len(toks) and _is_name(toks[j]):
+            return j
+        return None
+    skipped = 0
+    for j in range(idx[0] - 1, -1, -1):  # back to the person: past initials («Н.», «А.А.») and «Республики»
+        t = toks[j]
+        if _noun(t, lang) is not None or _is_name(t):
+            return j
+        if t.text in ".," or (len(t.text) == 1 and t.text.isupper()):
+            continue
+        skipped += 1
+        if skipped > 3:
+            break
+    return None
+
+
+def _citizenship(toks: list[Token], k: int, lang: str, countries: dict[str, str]) -> tuple[str | None, list[int]]:
+    t = toks[k]
+    if lang == "en":
+        if t.low not in {"citizen", "citizens", "national", "nationals"} and not (
+            k > 0 and toks[k - 1].low in {"kyrgyzstani", "pakistani", "bangladeshi"}
+        ):
+            return None, []
+        if k > 0 and toks[k - 1].low in countries:  # "Kyrgyz citizens", "Pakistani victims"
+            return countries[toks[k - 1].low], [k - 1, k]
+        if k + 1 < len(toks) and toks[k + 1].low == "of":
+            for j in range(k + 2, min(len(toks), k + 6)):
+                if toks[j].low in countries:
+                    return countries[toks[j].low], list(range(k, j + 1))
+                if toks[j].low not in {"the", "republic", "of"}:
+                    break
+        return None, []
+    if t.lemma not in {"гражданин", "гражданка", "гражданство", "подданный"}:
+        return None, []
+    for j in range(k + 1, min(len(toks), k + 4)):
+        w = toks[j]
+        if w.lemma in countries or w.low in countries:
+            return countries.get(w.lemma) or countries[w.low], list(range(k, j + 1))
+        if w.lemma not in {"республика", "кыргызский", "киргизский"} and not w.low.startswith("республик"):
+            break
+    return None, []
+
+
+OBJECT_EN = frozenset({"her", "him", "herself", "himself"})
+
+
+def _pronoun_role(ctx: Context, k: int, lang: str, acts: list[tuple[int, bool]]) -> str | None:
+    """A pronoun is the victim as the object of an act ("sold her", «продал её») or the subject of a
+    passive one ("she was sold", «она была продана»); otherwise it tells nothing."""
+    toks = ctx.s.tokens
+    t = toks[k]
+    before = [i for i, _ in acts if k - 4 <= i < k and ctx.clause[i] == ctx.clause[k]]
+    after = [i for i, _ in acts if k < i <= k + 4 and ctx.clause[i] == ctx.clause[k]]
+    if lang == "en":
+        if t.low in OBJECT_EN:
+            return "victim" if before else None
+        if after and any(x.low in AUX_EN for x in toks[k + 1 : after[0]]):
+            return "victim"
+        return None
+    if t.tags & {"accs", "gent", "datv"}:
+        return "victim" if before or (after and toks[after[0]].pos in ("VERB", "PRTS")) else None
+    if "nomn" in t.tags and after and toks[after[0]].pos == "PRTS":
+        return "victim"
+    return None
+
+
+def role_by_name(ctx: Context, lang: str, act_tokens: list[int], key: str) -> str | None:
+    """The role of the person called `key` (a name) in this sentence, if the sentence tells it."""
+    toks = ctx.s.tokens
+    acts = [(i, _active(toks[i], toks, lang)) for i in sorted(set(act_tokens))]
+    for t in toks:
+        if _is_name(t) and _name_key(t) == key:
+            role = _role(ctx, t.i, lang, acts, None)
+            if role:
+                return role
+    return None

@@ -1,0 +1,273 @@
+"""thb extract: only what the text states, every quote its own span, nothing from a negated,
+denied, hypothetical or background clause, never a charge as a fact (docs/extract.md)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from classifier.extract import detect_lang, extract
+from classifier.extract.gold import GOLD_FIELDS, load_gold, load_negation_suite, score
+from classifier.extract.lexicon import STATUSES, LexiconError, lexicon
+from classifier.models import FactPattern
+from classifier.ruledata import rules_dir, vocabulary
+
+GOLD = Path(__file__).parent / "extraction"
+NARRATIVES = load_gold(GOLD)
+SUITE = load_negation_suite(GOLD)
+
+
+def proposed(x):
+    return [e for e in x.evidence if e.status == "proposed"]
+
+
+def check_invariants(text: str, x) -> None:
+    """Every quote is its span; every status is known; the draft is a valid fact pattern holding
+    only values with a proposed evidence item, and every proposed item's value is in the draft."""
+    for e in x.evidence:
+        assert 0 <= e.start <= e.end <= len(text)
+        assert e.quote == text[e.start : e.end]
+        assert e.status in STATUSES
+        if e.cue:
+            assert e.cue["quote"] == text[e.cue["start"] : e.cue["end"]]
+    FactPattern.model_validate(x.draft)
+    props = {(e.field, json.dumps(e.value, sort_keys=True)) for e in proposed(x)}
+    d = x.draft
+    values = []
+    for fld in ("acts", "means", "purposes", "exploitation", "circumstances"):
+        values += [(fld, v) for v in d.get(fld, [])]
+    for role in ("victims", "offenders"):
+        for p in d.get(role, []):
+            values += [(f"{role}[{p['id']}].{k}", v) for k, v in p.items() if k != "id"]
+    values += [("record.charges", c) for c in (d.get("record") or {}).get("charges", [])]
+    if "offence_date" in d:
+        values.append(("offence_date", d["offence_date"]))
+    drafted = {(f, json.dumps(v, sort_keys=True)) for f, v in values}
+    assert drafted == props, drafted ^ props
+    assert d["provenance"]["method"] == "extract" and d["provenance"]["confirmed"] is False
+
+
+# ------------------------------------------------------------------------------ the gold set
+def test_the_gold_set_is_large_enough_in_both_languages_and_both_splits():
+    assert len(NARRATIVES) >= 40
+    for lg in ("en", "ru"):
+        mine = [n for n in NARRATIVES if n.lang == lg]
+        assert len(mine) >= 15, lg
+        assert {n.split for n in mine} == {"dev", "heldout"}, lg
+        assert all(detect_lang(n.text) == lg for n in mine)
+    assert len(SUITE) >= 40 and {lg for lg, _, _ in SUITE} == {"en", "ru"}
+    assert {f.field for n in NARRATIVES for f in n.facts} <= set(GOLD_FIELDS)
+
+
+def test_every_gold_value_is_a_value_of_the_fact_pattern():
+    voc = vocabulary()
+    for n in NARRATIVES:
+        for f in n.facts:
+            if f.field in ("acts", "means", "purposes", "circumstances"):
+                assert f.value in voc[f.field], (n.id, f.field, f.value)
+            elif f.field == "exploitation":
+                assert f.value in voc["purposes"], (n.id, f.value)
+
+
+@pytest.mark.parametrize("nar", NARRATIVES, ids=[n.id for n in NARRATIVES])
+def test_gold_narratives_keep_the_invariants(nar):
+    check_invariants(nar.text, extract(nar.text, nar.id))
+
+
+def test_precision_and_recall_on_the_gold_set_do_not_fall():
+    """A regression floor, not the targets: benchmarks/extract.py measures and docs/extract.md records."""
+    sc = score(NARRATIVES)
+    dev, everything = sc.total("dev"), sc.total()
+    assert dev.precision >= 0.95 and dev.recall >= 0.90, (dev.precision, dev.recall)
+    assert everything.precision >= 0.85 and everything.recall >= 0.75, (everything.precision, everything.recall)
+
+
+@pytest.mark.parametrize(("lang", "kind", "text"), SUITE, ids=[f"{lg}-{k}-{i}" for i, (lg, k, _) in enumerate(SUITE)])
+def test_the_negation_suite_yields_no_proposal(lang, kind, text):
+    x = extract(text, "NEG")
+    assert x.lang == lang
+    assert not proposed(x), [(e.field, e.value, e.quote) for e in proposed(x)]
+    assert x.evidence, "the suite's facts are shown, set aside"
+
+
+# ------------------------------------------------------------------------------ properties
+WORDS = {
+    "en": "sold bought recruited threatened beat kidnapped kept held took away passport girl woman boy 15-year-old 30-year-old "
+    "not never denied planned if would before according to the OSCE often charged under CC art. 166 part 2 on 12 May 2022 "
+    "citizen of Uzbekistan Kyrgyz citizens to Dubai for prostitution forced labour debt under guard , . ; ( ) « » she he they".split(),
+    "ru": "продал купил завербовал угрожал избивал похитил удерживал отобрал паспорт девочку женщину 15-летнюю 30-летний не "
+    "отрицает планировал если бы до того как ОБСЕ сообщает часто возбуждено дело по ч. 2 ст. 166 УК КР 12 мая 2022 года "
+    "гражданку Республики Узбекистан в Турцию с целью сексуальной эксплуатации долг под охраной , . ; ( ) она он они".split(),
+}
+texts = st.sampled_from(["en", "ru"]).flatmap(
+    lambda lg: st.lists(st.sampled_from(WORDS[lg]) | st.text(max_size=8), min_size=1, max_size=60).map(" ".join)
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_any_text_keeps_the_invariants(text):
+    check_invariants(text, extract(text))
+
+
+CLAUSES = {
+    "en": [
+        "he sold the 15-year-old girl",
+        "they threatened the woman",
+        "the suspect took away her passport",
+        "he recruited a 19-year-old woman, a citizen of Uzbekistan",
+        "they kept the girls under guard in a flat",
+        "she was transported to Dubai for prostitution",
+        "the workers were forced to work without pay",
+        "he bought a new-born baby",
+    ],
+    "ru": [
+        "он продал 15-летнюю девочку",
+        "они угрожали потерпевшей",
+        "подозреваемый отобрал у неё паспорт",
+        "он завербовал 19-летнюю гражданку Республики Узбекистан",
+        "они удерживали девушек под охраной в квартире",
+        "её вывезли в Турцию для занятия проституцией",
+        "работников заставляли работать без оплаты",
+        "он купил новорожденного ребенка",
+    ],
+}
+FRAMES = {
+    "en": [
+        "The accused denied that {c}.",
+        "There is no evidence that {c}.",
+        "It was not established that {c}.",
+        "It is not true that {c}.",
+        "According to the OSCE, {c}.",
+        "NGOs report that {c}.",
+        "The victims escaped before {c}.",
+        "If {c}, the case would be different.",
+        "It is possible that {c}.",
+        "The defendant claimed that {c}.",
+    ],
+    "ru": [
+        "Обвиняемый отрицает, что {c}.",
+        "Не установлено, что {c}.",
+        "Нет доказательств того, что {c}.",
+        "ОБСЕ сообщает, что {c}.",
+        "По данным НПО, {c}.",
+        "Потерпевшие сбежали до того, как {c}.",
+        "Если бы {c}, дело было бы иным.",
+        "Возможно, {c}.",
+        "Подозреваемый утверждает, что {c}.",
+        "Он оспаривает, что {c}.",
+    ],
+}
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from(["en", "ru"]).flatmap(lambda lg: st.tuples(st.sampled_from(FRAMES[lg]), st.sampled_from(CLAUSES[lg]))))
+def test_nothing_is_proposed_from_a_statement_wrapped_in_a_negation_denial_or_hypothesis(case):
+    frame, clause = case
+    text = frame.format(c=clause)
+    x = extract(text, "WRAPPED")
+    assert not proposed(x), (text, [(e.field, e.value, e.quote) for e in proposed(x)])
+
+
+@pytest.mark.parametrize("lg", ["en", "ru"])
+def test_the_same_statements_unwrapped_are_proposed(lg):
+    """The frames above are what holds the facts back: the clauses alone state facts."""
+    for clause in CLAUSES[lg]:
+        x = extract(clause[0].upper() + clause[1:] + ".", "PLAIN")
+        assert proposed(x), clause
+
+
+# ------------------------------------------------------------------------------ never invent
+def facts_of(text: str, lang: str | None = None) -> dict:
+    return extract(text, "T", lang=lang).draft
+
+
+def test_no_default_citizenship_no_age_from_young_no_means_for_an_adult():
+    d = facts_of("A young woman was recruited in Bishkek and transported to Dubai.")
+    assert "victims" not in d or all("citizenship" not in v and "age" not in v for v in d["victims"])
+    assert "means" not in d
+    d = facts_of("Молодую девушку завербовали в Бишкеке и вывезли в Дубай.")
+    assert "victims" not in d or all("age" not in v and "citizenship" not in v for v in d["victims"])
+    assert "means" not in d
+    d = facts_of("A 25-year-old woman was transported to Dubai.")
+    assert d["victims"][0]["age"] == 25 and "means" not in d
+
+
+def test_no_date_from_a_year_or_a_report():
+    d = facts_of("In 2023 a girl was sold in Osh. The report was published on 12 May 2024.")
+    assert "offence_date" not in d
+    d = facts_of("В 2023 году девочку продали в г. Ош. 15 мая 2024 года подозреваемый был задержан.")
+    assert "offence_date" not in d
+    assert facts_of("On 12 May 2022 the suspect sold the girl.")["offence_date"] == "2022-05-12"
+    assert facts_of("12 мая 2022 года подозреваемый продал девочку.")["offence_date"] == "2022-05-12"
+
+
+def test_a_charge_is_a_record_never_a_fact():
+    d = facts_of("The accused was charged with fraud under CC art. 209 part 2.")
+    assert d.get("means") is None
+    assert d["record"]["charges"] == [{"instrument": "CC", "article": "209", "part": 2}]
+    d = facts_of("Дело содержит все признаки торговли людьми и квалифицировано по ч. 1 ст. 160 УК КР как сутенерство.")
+    assert d.get("circumstances") is None and d.get("acts") is None
+    assert d["record"]["charges"] == [{"instrument": "CC", "article": "160", "part": 1}]
+    assert "record" not in facts_of("The case was opened under art. 159.")  # no code named: not proposed
+
+
+def test_the_buyer_s_age_is_not_the_victim_s():
+    d = facts_of("A 45-year-old man bought a 15-year-old girl from her parents.")
+    assert [v.get("age") for v in d["victims"]] == [15]
+    assert [o.get("age") for o in d.get("offenders", [])] == [45]
+    d = facts_of("30-летний Иванов продал 15-летнюю Петрову.")
+    assert [v.get("age") for v in d["victims"]] == [15]
+    assert [o.get("age") for o in d["offenders"]] == [30]
+    d = facts_of("Родители 16-летней С. продали её гражданину Ф., 45 лет.")
+    assert [v.get("age") for v in d["victims"]] == [16]
+
+
+def test_the_language_is_detected_and_can_be_given():
+    assert extract("Он продал девочку.").lang == "ru"
+    assert extract("He sold the girl.").lang == "en"
+    assert extract("He sold the girl.", lang="ru").lang == "ru"
+
+
+def test_it_runs_offline(monkeypatch):
+    def refuse(*a, **k):
+        raise AssertionError("thb extract opened a network connection")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    assert proposed(extract("Он продал 15-летнюю девочку в Турцию.", "OFF"))
+
+
+# ------------------------------------------------------------------------------ the lexicon is data
+def test_every_lexicon_fact_is_a_vocabulary_value_and_every_entry_has_patterns():
+    lex = lexicon()
+    voc = vocabulary()
+    assert len(lex.entries) > 100
+    for e in lex.entries.values():
+        assert e.patterns, e.id
+        for fld, value in e.facts:
+            assert value in voc["purposes" if fld == "exploitation" else fld], e.id
+    covered = {v for e in lex.entries.values() for f, v in e.facts if f == "acts"}
+    assert covered == set(voc["acts"])
+
+
+def test_a_lexicon_entry_naming_an_unknown_value_is_an_error(tmp_path, monkeypatch):
+    shutil.copytree(rules_dir(), tmp_path / "rules")
+    facts = tmp_path / "rules" / "extract" / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("facts: [acts.sale]", "facts: [acts.selling]"), encoding="utf-8")
+    monkeypatch.setenv("THB_RULES", str(tmp_path / "rules"))
+    lexicon.cache_clear()
+    vocabulary.cache_clear()
+    try:
+        with pytest.raises(LexiconError, match="acts.selling"):
+            lexicon()
+    finally:
+        monkeypatch.delenv("THB_RULES")
+        lexicon.cache_clear()
+        vocabulary.cache_clear()
