@@ -249,7 +249,7 @@ def run(cmd: list[str]) -> dict:
 ENGINE_PROBE = """
 import gc, json, sys, time
 from classifier import audit, classify
-from classifier.engine import classify_many
+from classifier.analysis.pipeline import classify_many
 from classifier.models import FactPattern
 with open(sys.argv[1], "rb") as f:
     lines = [next(f) for _ in range(int(sys.argv[2]))]

@@ -73,8 +73,11 @@ def main() -> int:
         print(f"{THB} not found: install the project into .venv first", file=sys.stderr)
         return 2
 
-    from classifier import audit, engine, facade
+    from classifier import audit
+    from classifier.analysis import pipeline
     from classifier.models import FactPattern
+    from classifier.runtime import durable as facade
+    from classifier.runtime import memo
 
     n, jobs = args.n, args.jobs
     work = Path(tempfile.mkdtemp(prefix="thb-breakdown-"))
@@ -92,7 +95,7 @@ def main() -> int:
     lines = src.read_bytes().splitlines()
     chunks = [lines[i : i + CHUNK] for i in range(0, n, CHUNK)][::jobs]
     mine = sum(len(c) for c in chunks)
-    audit._warm_caches()  # as the fork server does
+    audit.warm_caches()  # as the fork server does
     gc.set_threshold(*audit.GC_THRESHOLDS)  # as a worker does
 
     rules_s = [0.0]
@@ -116,18 +119,18 @@ def main() -> int:
         keep("validate", cpu(lambda: list(audit.validate_stream(str(src), None, None)))[0] / n)
         parse_s, facts = cpu(lambda: [[FactPattern.model_validate_json(x) for x in c] for c in chunks])
         keep("parse", parse_s / mine)
-        engine.clear_caches()
-        old_memo, engine.MEMO_SIZE = engine.MEMO_SIZE, 10**7  # keep every core for the warm pass
+        memo.clear_caches()
+        old_memo, memo.MEMO_SIZE = memo.MEMO_SIZE, 10**7  # keep every core for the warm pass
         facade.run = timed_run
         rules_s[0] = 0.0
         try:
-            cold_s, found = cpu(lambda facts=facts: [engine.classify_many(c) for c in facts])
+            cold_s, found = cpu(lambda facts=facts: [pipeline.classify_many(c) for c in facts])
             rules_cold = rules_s[0]
-            warm_s, _ = cpu(lambda facts=facts: [engine.classify_many(c) for c in facts])
+            warm_s, _ = cpu(lambda facts=facts: [pipeline.classify_many(c) for c in facts])
         finally:
             facade.run = real_run
-            engine.MEMO_SIZE = old_memo
-            engine.clear_caches()
+            memo.MEMO_SIZE = old_memo
+            memo.clear_caches()
         keep("classify (cold)", cold_s / mine)
         keep("  of which rule runs", rules_cold / mine)
         keep("classify (warm)", warm_s / mine)

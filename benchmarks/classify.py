@@ -13,15 +13,16 @@ from pathlib import Path
 
 import yaml
 
-from classifier import classify, engine
+from classifier import classify
 from classifier.models import FactPattern
+from classifier.runtime import memo as engine_memo
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def rate(cases: list[FactPattern], backend: str, memo: bool, seconds: float) -> float:
-    engine.clear_caches()
-    engine.MEMO_SIZE = 4096 if memo else 0
+    engine_memo.clear_caches()
+    engine_memo.MEMO_SIZE = 4096 if memo else 0
     classify(cases[0], backend=backend)
     n, t0 = 0, time.perf_counter()
     while time.perf_counter() - t0 < seconds:

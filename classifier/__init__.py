@@ -15,11 +15,11 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
-    from .engine import classify, classify_many
+    from .analysis.pipeline import classify, classify_many
     from .models import FactPattern, Findings
 
 __all__ = ["classify", "classify_many", "FactPattern", "Findings", "__version__"]
-_FROM = {"classify": ".engine", "classify_many": ".engine", "FactPattern": ".models", "Findings": ".models"}
+_FROM = {"classify": ".analysis.pipeline", "classify_many": ".analysis.pipeline", "FactPattern": ".models", "Findings": ".models"}
 
 
 def __getattr__(name: str) -> Any:

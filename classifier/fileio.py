@@ -15,8 +15,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from .errors import InputError
 from .i18n import tr
-from .loader import InputError
 
 
 def output_target(path: str | os.PathLike[str], option: str = "--out", inputs: Iterable[str | os.PathLike[str]] = ()) -> Path:

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
 from .i18n import tr
-from .ruledata import values
+from .rulebase.files import values
 
 FACTS_VERSION = 1
 
@@ -34,7 +34,7 @@ MAX_OFFENDERS = 200
 ArticleNo = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._()-]*$")]
 
 
-class _In(BaseModel):
+class InputModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     @field_validator("article", mode="before", check_fields=False)
@@ -44,7 +44,7 @@ class _In(BaseModel):
         return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
 
 
-class VictimOffence(_In):
+class VictimOffence(InputModel):
     """An offence the victim committed or was charged with (non-punishment, LAW.md section 8)."""
 
     instrument: Instrument
@@ -63,7 +63,7 @@ class VictimOffence(_In):
         return self
 
 
-class Victim(_In):
+class Victim(InputModel):
     id: str = Field(min_length=1, max_length=64)
     age: Age | None = None
     birth_date: dt.date | None = None
@@ -82,7 +82,7 @@ class Victim(_In):
         return v
 
 
-class Offender(_In):
+class Offender(InputModel):
     id: str = Field(min_length=1, max_length=64)
     age: Age | None = None
     official: StrictBool | None = None
@@ -95,7 +95,7 @@ class Offender(_In):
     means: list[Means] | None = None
 
 
-class Charge(_In):
+class Charge(InputModel):
     instrument: Instrument
     article: ArticleNo
     part: StrictInt | None = Field(default=None, ge=1, le=20)
@@ -105,7 +105,7 @@ class VictimCharge(Charge):
     victim: str
 
 
-class Record(_In):
+class Record(InputModel):
     """How the case was actually handled (audits, training)."""
 
     charges: list[Charge] = []
@@ -115,7 +115,7 @@ class Record(_In):
     victim_charged_with: list[VictimCharge] = []
 
 
-class ProvenanceEvidence(_In):
+class ProvenanceEvidence(InputModel):
     """One fact of a machine draft and the words it rests on (`thb extract`, docs/extract.md)."""
 
     field: str = Field(min_length=1, max_length=200)
@@ -128,7 +128,7 @@ class ProvenanceEvidence(_In):
     cue: dict[str, Any] | None = None
 
 
-class Review(_In):
+class Review(InputModel):
     """What the person who confirmed a draft did with its proposed facts (`thb interview --prefill`)."""
 
     accepted: StrictInt = Field(default=0, ge=0)
@@ -136,7 +136,7 @@ class Review(_In):
     edited: StrictInt = Field(default=0, ge=0)
 
 
-class Provenance(_In):
+class Provenance(InputModel):
     """Where a fact pattern came from (optional; docs/extract.md). A draft of `thb extract` has
     `method: extract, confirmed: false` until a person confirms it (`thb interview --prefill`);
     `thb classify` and `thb audit` refuse an unconfirmed draft unless `--draft` is given."""
@@ -159,7 +159,7 @@ class Provenance(_In):
         return self.method == "extract" and not self.confirmed
 
 
-class FactPattern(_In):
+class FactPattern(InputModel):
     """A fact pattern, FACTS.md version 1. What is not stated is not established."""
 
     case_id: str = Field(min_length=1, max_length=200)

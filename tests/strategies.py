@@ -6,7 +6,7 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from classifier.ruledata import values
+from classifier.rulebase.files import values
 
 ACTS = values("acts")
 MEANS = values("means")

@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from classifier import audit as A
-from classifier.loader import _Loader
 from classifier.models import FactPattern
+from classifier.reading.inputs import InputLoader as _Loader
 
 ROOT = Path(__file__).resolve().parents[1]
 THB = str(Path(sys.executable).parent / "thb")
@@ -507,7 +507,7 @@ def test_ctrl_c_then_resume_and_kill_9_of_the_parent_leaves_no_workers(tmp_path)
 def test_chart_bars_start_after_the_longest_label():
     """A long label (a Russian reference to the Code of Misconduct) must not run into its bars."""
     from classifier import i18n
-    from classifier.audit import _svg_chart
+    from classifier.audit.html import _svg_chart
 
     chart = [{"article": "CoM 122", "charged": 0, "engine": 0}, {"article": "CC 166", "charged": 3, "engine": 5}]
     with i18n.use("ru"):

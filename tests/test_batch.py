@@ -11,24 +11,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import fact_patterns
 
-from classifier import engine, facade, oracle
-from classifier.compiler import programs
-from classifier.engine import classify, classify_many
+from classifier.analysis import elements
+from classifier.analysis.pipeline import classify, classify_many
+from classifier.analysis.units import build_units
 from classifier.models import FactPattern
-from classifier.units import build_units
+from classifier.rulebase.compiler import programs
+from classifier.runtime import durable as facade
+from classifier.runtime import justification, memo, oracle
 
 CASES = sorted((Path(__file__).resolve().parents[1] / "cases").glob("*.yaml"))
 
 
 def cold(facts, **kw):
     """One case alone, every cache off: no rule-result memo, no shared cores or templates."""
-    old = engine.MEMO_SIZE
-    engine.MEMO_SIZE = 0
-    engine.clear_caches()
+    old = memo.MEMO_SIZE
+    memo.MEMO_SIZE = 0
+    memo.clear_caches()
     try:
         return classify(facts, **kw)
     finally:
-        engine.MEMO_SIZE = old
+        memo.MEMO_SIZE = old
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -122,7 +124,7 @@ def _article_atoms_by_scan(atoms: frozenset[str], art: str) -> tuple[list, list,
             parts.append(int(bits[2]) or None)
         elif len(bits) == 4 and bits[1] == "item":
             items.append((int(bits[2]), int(bits[3])))
-        elif len(bits) >= 3 and bits[1] in engine.ROLE_KINDS:
+        elif len(bits) >= 3 and bits[1] in justification.ROLE_KINDS:
             roles.setdefault(bits[1], []).append(a)
     return parts, sorted(items), roles
 
@@ -134,7 +136,7 @@ def test_a_core_s_article_index_is_what_a_scan_of_its_atoms_finds(fp):
     for u in build_units(FactPattern.model_validate(fp)):
         base = frozenset(u.atoms)
         fired = tuple(oracle.run("qualification", prog, programs(), [set(base)])[0])
-        core = engine._Core(prog, base, fired)
+        core = justification.Core(prog, base, fired)
         for art in {a.split(".")[0] for a in core.atoms} | {"166", "999"}:
             ix = core.article(art)
             parts, items, roles = _article_atoms_by_scan(core.atoms, art)
@@ -149,7 +151,7 @@ def test_every_role_atom_the_rule_base_can_derive_is_of_a_kind_the_engine_reads(
             for a in rule.then:
                 bits = a.split(".")
                 if bits[0].isdigit() and len(bits) >= 3 and bits[1].endswith(("_by", "_with")):
-                    assert bits[1] in engine.ROLE_KINDS, (rule.id, a)
+                    assert bits[1] in justification.ROLE_KINDS, (rule.id, a)
 
 
 @settings(max_examples=100, deadline=None)
@@ -164,7 +166,7 @@ def test_every_role_atom_the_rule_base_can_derive_is_of_a_kind_the_engine_reads(
 def test_an_element_built_without_validation_is_the_validated_one(name, status, facts, reason, interp, readings):
     from classifier.models import Element
 
-    fast = engine._element(name, status, list(facts), reason, "CC art. 166 part 1", interp, list(readings))
+    fast = elements.make_element(name, status, list(facts), reason, "CC art. 166 part 1", interp, list(readings))
     slow = Element(
         element=name,
         status=status,

@@ -27,8 +27,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from classifier import audit as A
-from classifier import loader
+from classifier import errors, records
+from classifier.audit import run as audit_run
 from classifier.i18n import use
+from classifier.reading import inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 THB = str(Path(sys.executable).parent / "thb")
@@ -222,7 +224,7 @@ def test_the_writer_lock_names_its_holder_and_guards_force(results_db, tmp_path)
     lock.acquire(str(db))
     try:
         for extra in ({"resume": True}, {"force": True}, {}):
-            with pytest.raises(loader.InputError, match=f"another `thb audit` \\(pid {os.getpid()}\\)"):
+            with pytest.raises(errors.InputError, match=f"another `thb audit` \\(pid {os.getpid()}\\)"):
                 audit(src, db, **extra)
         assert db.exists() and rows(db, "results")  # --force did not remove it under its writer
     finally:
@@ -272,7 +274,7 @@ def test_a_line_already_stored_is_never_reported_as_a_duplicate_case_id(results_
     conn.execute("BEGIN")
     conn.execute("SAVEPOINT chunk")
     with pytest.raises(A.AuditFailure, match="already stored"):
-        A._write_chunk(conn, "in.jsonl", [("ok", again)], A.AuditResult(out=str(db), status="complete"))
+        audit_run._write_chunk(conn, "in.jsonl", [("ok", again)], A.AuditResult(out=str(db), status="complete"))
     conn.execute("ROLLBACK")
     assert conn.execute("SELECT count(*) FROM invalid").fetchone()[0] == 0
     conn.close()
@@ -519,22 +521,22 @@ def test_yaml_whole_numbers_are_decimal_only(form, path):
     )
     text = text.replace("X", ("age: " if "age" in path else "part: ") + form, 1)
     try:
-        ((_, obj),) = loader.parse("case.yaml", text)
-    except loader.InputError as e:  # a number YAML 1.1 reads otherwise: refused as it is read
+        ((_, obj),) = inputs.parse("case.yaml", text)
+    except errors.InputError as e:  # a number YAML 1.1 reads otherwise: refused as it is read
         assert f": {path}: {form} is not read as a number" in str(e)
         return
-    rec = loader.validate("case.yaml", None, obj)  # not a number in YAML 1.1 either (`0248`): text, not a whole number
+    rec = records.validate("case.yaml", None, obj)  # not a number in YAML 1.1 either (`0248`): text, not a whole number
     assert rec.facts is None and f"{path}: expected a whole number (got '{form}')" in rec.error
 
 
 def test_yaml_decimal_numbers_and_quoted_text_still_read():
-    ((line, obj),) = loader.parse(
+    ((line, obj),) = inputs.parse(
         "c.yaml", "case_id: 020\n".replace("020", "'020'") + "victims: [{id: V1, age: 20}]\ndamage_ci: 1.5\n"
     )
     assert obj == {"case_id": "020", "victims": [{"id": "V1", "age": 20}], "damage_ci": 1.5}
     with use("ru"):
-        with pytest.raises(loader.InputError, match="не читается как число"):
-            loader.parse("c.yaml", "case_id: A\nvictims: [{id: V1, age: 017}]\n")
+        with pytest.raises(errors.InputError, match="не читается как число"):
+            inputs.parse("c.yaml", "case_id: A\nvictims: [{id: V1, age: 017}]\n")
 
 
 # ====================================================================== Medium 9: CSV formula cells; Low 1 stale temporary files
@@ -574,7 +576,7 @@ def test_a_yaml_alias_bomb_is_refused_before_validation(tmp_path):
     answers.write_text(bomb.replace("case_id: B\n", "").replace("acts:", "acts.list:"))
     code, _, err = run_cli("interview", "--answers", str(answers), "--out", str(tmp_path / "c.yaml"))
     assert code == 2 and "expand to more than 10,000 values" in flat(err), err
-    ((line, obj),) = loader.parse(
+    ((line, obj),) = inputs.parse(
         "ok.yaml", "case_id: A\nvictims: [&v {id: V1, age: 15}]\nrecord: {victim_charged_with: []}\nx: *v\n"
     )
     assert obj["x"] == {"id": "V1", "age": 15}  # an ordinary alias still reads
@@ -594,7 +596,7 @@ def test_a_run_stopped_between_schema_and_meta_leaves_a_database_resume_accepts(
     src = write_jsonl(tmp_path / "s.jsonl", [good(i) for i in range(3)])
     out = tmp_path / "s.sqlite"
     calls = {"n": 0}
-    now = A._now
+    now = audit_run.now
 
     def stop_once() -> str:
         calls["n"] += 1
@@ -602,10 +604,10 @@ def test_a_run_stopped_between_schema_and_meta_leaves_a_database_resume_accepts(
             raise KeyboardInterrupt  # a Ctrl-C while the database is being created
         return now()
 
-    monkeypatch.setattr(A, "_now", stop_once)
+    monkeypatch.setattr(audit_run, "now", stop_once)
     with pytest.raises(KeyboardInterrupt):
         audit(src, out)
-    monkeypatch.setattr(A, "_now", now)
+    monkeypatch.setattr(audit_run, "now", now)
     res = audit(src, out, resume=True)
     assert res.total_results == 3 and meta(out)["status"] == "complete"
 
@@ -672,14 +674,14 @@ def test_a_truncated_json_line_has_the_same_column_in_classify_validate_and_audi
 # ====================================================================== Low 8: an input edited during the run
 def test_an_input_edited_during_the_audit_is_warned_about(tmp_path, monkeypatch):
     src = write_jsonl(tmp_path / "e.jsonl", [good(i) for i in range(3)])
-    run = A._run
+    run = audit_run._run
 
     def run_then_edit(*args, **kw):
         run(*args, **kw)
         with open(src, "a", encoding="utf-8") as f:
             f.write(good(9) + "\n")
 
-    monkeypatch.setattr(A, "_run", run_then_edit)
+    monkeypatch.setattr(audit_run, "_run", run_then_edit)
     res = audit(src, tmp_path / "e.sqlite")
     assert any("changed while the audit read it" in n for n in res.notes)
     data = A.report_data([str(tmp_path / "e.sqlite")])
@@ -688,9 +690,9 @@ def test_an_input_edited_during_the_audit_is_warned_about(tmp_path, monkeypatch)
 
 # ====================================================================== Low 10, 11: dates, people per case
 def test_a_birth_date_making_a_victim_older_than_120_is_an_error():
-    rec = loader.validate("c.yaml", None, dict(GOOD, victims=[{"id": "V1", "birth_date": "0001-01-01"}]))
+    rec = records.validate("c.yaml", None, dict(GOOD, victims=[{"id": "V1", "birth_date": "0001-01-01"}]))
     assert rec.facts is None and "birth_date 0001-01-01" in rec.error and "at most 120" in rec.error
-    rec = loader.validate("c.yaml", None, dict(GOOD, victims=[{"id": "V1", "birth_date": "1903-04-11"}]))
+    rec = records.validate("c.yaml", None, dict(GOOD, victims=[{"id": "V1", "birth_date": "1903-04-11"}]))
     assert rec.facts is not None  # 119 on the offence date
 
 
@@ -706,5 +708,5 @@ def test_victims_and_offenders_per_case_are_limited_with_a_message_naming_the_pa
     src.write_text("case_id,victim_ages\nM," + ";".join(["15"] * (MAX_VICTIMS + 1)) + "\n")
     ((line, error),) = A.validate_stream(str(src), None, None)
     assert f"victims: {MAX_VICTIMS + 1} entries; a case has at most {MAX_VICTIMS}" in error
-    rec = loader.validate("x", None, dict(GOOD, victims=[{"id": f"V{i}"} for i in range(MAX_VICTIMS)]))
+    rec = records.validate("x", None, dict(GOOD, victims=[{"id": f"V{i}"} for i in range(MAX_VICTIMS)]))
     assert rec.facts is not None

@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 from strategies import fact_patterns
 
 from classifier import classify
-from classifier.compiler import article_logic, programs
-from classifier.i18n import LOCALES, messages, rule_base_ru
-from classifier.ruledata import catalogue, consequences, law_by_date, logic_files, readings, vocabulary
+from classifier.i18n import LOCALES, messages
+from classifier.rulebase.compiler import article_logic, programs
+from classifier.rulebase.files import catalogue, consequences, law_by_date, logic_files, readings, vocabulary
+from classifier.rulebase.prose import rule_base_ru
 
 ROOT = Path(__file__).resolve().parents[1]
 THB = str(Path(sys.executable).parent / "thb")
@@ -217,7 +218,7 @@ MARKUP = re.compile(r"\[/?[a-z ]+\]")
 
 
 def test_every_help_text_has_its_russian_and_the_russian_is_of_the_current_english():
-    from classifier.cli_help import catalogue, texts
+    from classifier.cli.help import catalogue, texts
 
     entries = catalogue("ru")["commands"]
     tree = dict(texts(_help_tree()))
@@ -238,7 +239,7 @@ def test_every_help_text_has_its_russian_and_the_russian_is_of_the_current_engli
 def test_typer_s_own_words_are_translated_where_this_typer_has_them():
     import typer.rich_utils as rich_utils
 
-    from classifier.cli_help import catalogue
+    from classifier.cli.help import catalogue
 
     words = catalogue("ru")["typer"]
     assert {"OPTIONS_PANEL_TITLE", "COMMANDS_PANEL_TITLE", "ARGUMENTS_PANEL_TITLE", "DEFAULT_STRING"} <= set(words)
@@ -249,7 +250,7 @@ def test_typer_s_own_words_are_translated_where_this_typer_has_them():
 
 
 def test_help_in_russian_on_every_command_and_in_english_by_default():
-    from classifier.cli_help import catalogue
+    from classifier.cli.help import catalogue
 
     entries = catalogue("ru")["commands"]
     env = {"COLUMNS": "250", "PATH": ""}
@@ -280,7 +281,7 @@ def test_help_in_russian_on_every_command_and_in_english_by_default():
     )
 )
 def test_reflow_unwraps_prose_and_keeps_examples(lines):
-    from classifier.cli_help import reflow
+    from classifier.cli.help import reflow
 
     text = "\n".join(indent + body.strip() for indent, body in lines)
     out = reflow(text)
@@ -318,7 +319,7 @@ def test_the_russian_report_of_every_library_case_shows_no_english_label_and_no_
     from rich.console import Console
 
     from classifier import i18n
-    from classifier.report import render
+    from classifier.render.text import render
 
     facts = yaml.safe_load(path.read_text())["facts"]
     console = Console(record=True, width=200, color_system=None)

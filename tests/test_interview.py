@@ -392,13 +392,13 @@ def test_help_has_a_worked_example():
 
 
 def test_parse_accepts_numbers_names_labels_and_lists():
-    q = iv.Question("acts", "multi", "?", options=iv._options("acts"))
+    q = iv.Question("acts", "multi", "?", options=iv.options("acts"))
     assert iv.parse(q, "4, recruitment") == ["recruitment", "harbouring"]
     assert iv.parse(q, "none") == []
     assert iv.parse(q, "?") is iv.UNKNOWN
     with pytest.raises(iv.BadAnswer, match="1 recruitment"):
         iv.parse(q, "9")
-    yn = iv._yesno("x", "?")
+    yn = iv.yesno("x", "?")
     assert iv.parse(yn, "да") is True and iv.parse(yn, "N") is False
     age = iv.Question("victim.1.age", "age", "?")
     assert iv.parse(age, "15") == ("age", 15)
@@ -424,9 +424,9 @@ def test_catalogues_have_the_same_keys_and_real_russian():
 
 def test_every_message_the_interview_uses_is_in_the_catalogue():
     en = _catalogue("en")
-    src = (Path(iv.__file__)).read_text(encoding="utf-8")
+    src = "".join(p.read_text(encoding="utf-8") for p in sorted(Path(iv.__file__).parent.glob("*.py")))
     used = set(re.findall(r"\"(interview\.[a-z_.]+[a-z_])\"", src))
-    from classifier.ruledata import vocabulary
+    from classifier.rulebase.files import vocabulary
 
     voc = vocabulary()
     used |= {f"interview.{k}.{v}" for k in ("acts", "means", "purposes") for v in voc[k]}

@@ -35,7 +35,8 @@ from lawcase import (
 )
 
 from classifier import classify
-from classifier.ruledata import catalogue, gravity_for, readings
+from classifier.rulebase.files import catalogue, readings
+from classifier.rulebase.legal import gravity_for
 
 # ---------------------------------------------------------------------------------------------
 # Reusable fact patterns

@@ -2,7 +2,7 @@
 its own layer or below — at the top of the module or inside a function alike — with no cycle
 between modules and no private name (`_x`) taken from another module.
 
-1. leaves      errors, reading (YAML/JSON), citations, i18n, safetext, fileio, version
+1. leaves      errors, reading (YAML/JSON), citations, i18n, safetext, fileio
 2. rulebase    loading, validating and compiling `rules/` — the only source of legal constants
 3. models      the FACTS.md contract and the reading of fact patterns into it
 4. runtime     running a compiled program: the durable-rules backend, the oracle, the memo,
@@ -28,7 +28,6 @@ PKG = Path(__file__).resolve().parent.parent / "classifier"
 LAYERS: dict[str, int] = {
     # 1. leaves
     "classifier.errors": 1,
-    "classifier.version": 1,
     "classifier.reading": 1,
     "classifier.citations": 1,
     "classifier.i18n": 1,
@@ -55,23 +54,8 @@ LAYERS: dict[str, int] = {
     # 8. the command line
     "classifier.cli": 8,
     "classifier.launch": 8,
-    # the flat modules of before the move (issue 12), each where it will go
-    "classifier.compiler": 2,
-    "classifier.facade": 4,
-    "classifier.oracle": 4,
-    "classifier.units": 5,
-    "classifier.engine": 5,
-    "classifier.consequences": 5,
-    "classifier.penalties": 5,
-    "classifier.report": 6,
-    "classifier.prefill": 7,
-    "classifier.cli_help": 8,
-    "classifier.audit_cli": 8,
-    "classifier.cases_cli": 8,
-    "classifier.extract_cli": 8,
-    "classifier.interview_cli": 8,
 }
-WINGS = ("classifier.audit", "classifier.training", "classifier.interview", "classifier.prefill", "classifier.extract")
+WINGS = ("classifier.audit", "classifier.training", "classifier.interview", "classifier.extract")
 # Third-party packages only one part of the package may import.
 ONLY_IN = {
     "durable_rules_engine": ("classifier.runtime.durable",),
@@ -81,26 +65,6 @@ ONLY_IN = {
 }
 ROOT_FORWARDS = ("classify", "classify_many", "FactPattern", "Findings")
 
-# Imports that break the layers today (importer, imported), to be emptied by the move of issue 12.
-EXCEPTIONS: set[tuple[str, str]] = {
-    ("classifier.fileio", "classifier.loader"),
-    ("classifier.i18n", "classifier.ruledata"),
-    ("classifier.interview", "classifier.prefill"),
-    ("classifier.prefill", "classifier.interview"),
-    ("classifier.consequences", "classifier.engine"),
-    ("classifier.audit", "classifier.loader"),
-    ("classifier.cli", "classifier.engine"),
-    ("classifier.interview", "classifier.loader"),
-    ("classifier.prefill", "classifier.loader"),
-    ("classifier.report", "classifier.consequences"),
-    ("classifier.training", "classifier.models"),
-    ("classifier.audit_cli", "typer"),
-    ("classifier.cases_cli", "typer"),
-    ("classifier.cli_help", "typer"),
-    ("classifier.extract_cli", "typer"),
-    ("classifier.interview_cli", "typer"),
-    ("classifier.facade", "durable_rules_engine"),
-}
 
 
 def modules() -> dict[str, Path]:
@@ -203,8 +167,6 @@ def test_no_module_imports_a_higher_layer() -> None:
                 if set(names) - {"__version__"}:
                     bad.append(f"{m}:{line} takes {names} from the root package (only __version__)")
                 continue
-            if (m, target) in EXCEPTIONS:
-                continue
             lm, lt = layer(m), layer(target)
             if lt is not None and lm is not None and lt > lm:
                 bad.append(f"{m} (layer {lm}) imports {target} (layer {lt}), line {line}")
@@ -239,8 +201,6 @@ def test_no_cycles() -> None:
         stack.append(v)
         on.add(v)
         for w in g[v]:
-            if (v, w) in EXCEPTIONS:
-                continue
             if w not in index:
                 visit(w)
                 low[v] = min(low[v], low[w])
@@ -269,7 +229,7 @@ def test_no_private_names_across_modules() -> None:
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for mod, names, line, _top in imports(m):
             target = own(mod)
-            if target and target != m and (m, target) not in EXCEPTIONS:
+            if target and target != m:
                 bad += [f"{m}:{line} imports {n} from {target}" for n in names if n.startswith("_") and not n.startswith("__")]
         # `module._name` on a module of the package imported under a name
         aliases: dict[str, str] = {}
@@ -292,7 +252,6 @@ def test_no_private_names_across_modules() -> None:
                 and node.value.id in aliases
                 and node.attr.startswith("_")
                 and not node.attr.startswith("__")
-                and (m, aliases[node.value.id]) not in EXCEPTIONS
             ):
                 bad.append(f"{m}:{node.lineno} uses {node.value.id}.{node.attr} of {aliases[node.value.id]}")
     assert not bad, "\n".join(bad)
@@ -303,6 +262,6 @@ def test_third_party_packages_stay_in_their_place() -> None:
     for m in MODULES:
         for mod, _names, line, _top in imports(m):
             top = mod.split(".")[0]
-            if top in ONLY_IN and (m, top) not in EXCEPTIONS and not any(m == p or m.startswith(p + ".") for p in ONLY_IN[top]):
+            if top in ONLY_IN and not any(m == p or m.startswith(p + ".") for p in ONLY_IN[top]):
                 bad.append(f"{m}:{line} imports {mod} (only {ONLY_IN[top]})")
     assert not bad, "\n".join(bad)

@@ -12,7 +12,7 @@ from strategies import ACTS, QUALIFYING, fact_patterns
 
 from classifier import classify
 from classifier.models import Findings
-from classifier.ruledata import catalogue
+from classifier.rulebase.files import catalogue
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TRAFFICKING = {"166", "167"}

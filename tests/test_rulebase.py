@@ -11,9 +11,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from classifier import classify, engine, facade
-from classifier.compiler import MAX_PROPS_PER_FACT, MAX_RULES_PER_RULESET, programs
-from classifier.ruledata import catalogue, gravity_for, readings, rules_dir, vocabulary
+from classifier import classify
+from classifier.analysis.units import build_units
+from classifier.models import FactPattern
+from classifier.rulebase.compiler import MAX_PROPS_PER_FACT, MAX_RULES_PER_RULESET, programs
+from classifier.rulebase.files import catalogue, readings, rules_dir, vocabulary
+from classifier.rulebase.legal import gravity_for
+from classifier.runtime import durable as facade
+from classifier.runtime import memo
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -82,20 +87,20 @@ def test_every_article_file_matches_the_catalogue():
 
 def test_sessions_never_accumulate_past_the_1024_table():
     """durable-rules raises MemoryError at the 1,025th live session: each run deletes its own."""
-    old = engine.MEMO_SIZE
-    engine.MEMO_SIZE = 0  # no memo: every classification reaches the engine
-    engine.clear_caches()
+    old = memo.MEMO_SIZE
+    memo.MEMO_SIZE = 0  # no memo: every classification reaches the engine
+    memo.clear_caches()
     try:
         for i in range(700):  # 700 cases x several strata x 2 programs >> 1,024 sessions
             f = classify({**CASE, "case_id": f"S{i}", "victims": [{"id": "V1", "age": i % 40}]}, backend="durable")
             assert f.case_id == f"S{i}"
     finally:
-        engine.MEMO_SIZE = old
+        memo.MEMO_SIZE = old
 
 
 def test_threads_share_the_engine_safely():
     """The C core is not thread-safe: the façade's lock serialises every call."""
-    engine.clear_caches()
+    memo.clear_caches()
     expected = classify(CASE, backend="oracle").model_dump()
     errors: list[BaseException] = []
 
@@ -104,7 +109,7 @@ def test_threads_share_the_engine_safely():
             for _ in range(40):
                 f = classify({**CASE, "case_id": "G"}, backend="durable")
                 assert f.model_dump() == expected
-                engine.clear_caches()
+                memo.clear_caches()
         except BaseException as e:  # noqa: BLE001
             errors.append(e)
 
@@ -117,27 +122,27 @@ def test_threads_share_the_engine_safely():
 
 
 def test_a_rebuilt_host_gives_the_same_answers():
-    engine.clear_caches()
+    memo.clear_caches()
     before = classify(CASE, backend="durable")
     facade.reset()
-    engine.clear_caches()
+    memo.clear_caches()
     assert classify(CASE, backend="durable") == before
 
 
 def test_an_error_in_the_dispatch_loop_is_raised_not_swallowed(monkeypatch):
     """durable-rules' own action runner swallows exceptions; ours must raise them."""
-    engine.clear_caches()
+    memo.clear_caches()
     facade.reset()
     prog = programs()["qualification"]
     classify(CASE, backend="durable")  # build the host
     host = facade._HOST
     stratum0 = next(iter(host.index))
     monkeypatch.setitem(host.index, stratum0, {})  # every fired key is now unknown
-    engine.clear_caches()
+    memo.clear_caches()
     with pytest.raises(KeyError):
-        facade.run("qualification", prog, programs(), [set(engine.build_units(engine.FactPattern(**CASE))[0].atoms)])
+        facade.run("qualification", prog, programs(), [set(build_units(FactPattern(**CASE))[0].atoms)])
     facade.reset()
-    engine.clear_caches()
+    memo.clear_caches()
     assert classify(CASE, backend="durable").primary.article == "167"
 
 
@@ -146,7 +151,8 @@ def test_the_fast_yaml_loader_reads_every_rule_and_message_file_as_safe_load_doe
     import yaml
 
     from classifier.i18n import LOCALES
-    from classifier.ruledata import load_yaml, rules_dir
+    from classifier.reading.data import load_data as load_yaml
+    from classifier.rulebase.files import rules_dir
 
     files = sorted(rules_dir().rglob("*.yaml")) + sorted(LOCALES.glob("*.yaml"))
     assert len(files) > 20

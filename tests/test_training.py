@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 from classifier import training as tr
 from classifier.cli import app, main
+from classifier.errors import InputError
 from classifier.fileio import write_atomic
-from classifier.loader import InputError
 from classifier.models import FactPattern
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -350,7 +350,7 @@ def test_handout_write_is_atomic(tmp_path, monkeypatch):
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(tr.os, "replace", broken_replace)
+    monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(InputError, match="nothing was changed"):
         write_atomic(out, "<html>new</html>")
     assert out.read_text(encoding="utf-8") == "previous handout"

@@ -19,8 +19,8 @@ import yaml
 
 from classifier import i18n
 from classifier import training as tr
+from classifier.errors import InputError
 from classifier.i18n import LOCALES
-from classifier.loader import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "cases"
@@ -69,7 +69,8 @@ def test_training_catalogues_have_the_same_keys_and_every_message_is_translated(
 
 
 def test_the_code_uses_only_messages_that_exist():
-    src = (ROOT / "classifier" / "training.py").read_text() + (ROOT / "classifier" / "cases_cli.py").read_text()
+    files = sorted((ROOT / "classifier" / "training").glob("*.py")) + [ROOT / "classifier" / "cli" / "cases.py"]
+    src = "".join(f.read_text(encoding="utf-8") for f in files)
     used = set(re.findall(r"[\"'](training\.[a-z0-9_.]*[a-z0-9_])[\"']", src))
     assert used and used <= set(EN), sorted(used - set(EN))
 

@@ -1,0 +1,484 @@
+"""The `thb audit` and `thb report` commands (docs/audit.md); `register(app)` adds them to `thb`."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Callable
+from enum import Enum
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..errors import InputError
+from ..fileio import output_target, write_atomic
+from ..i18n import tr
+from ..safetext import clip, console
+
+
+class InFmt(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class RepFmt(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _err() -> Console:
+    return console(stderr=True)
+
+
+def audit(
+    input: str = typer.Argument(
+        None,
+        metavar="INPUT",
+        help="The batch: JSON Lines (.jsonl, one FACTS.md fact pattern per line) or CSV (.csv, one case per row).",
+        show_default=False,
+    ),
+    out: str = typer.Option(
+        None,
+        "--out",
+        "-o",
+        metavar="RESULTS",
+        help="Where the results go: .sqlite (the resumable results database), or .jsonl / .csv for pipelines "
+        "(written whole at the end: a temporary file, then a rename).",
+        show_default=False,
+    ),
+    resume: bool = typer.Option(
+        False, "--resume", help="Continue an interrupted audit in --out: nothing lost, nothing done twice."
+    ),
+    force: bool = typer.Option(False, "--force", help="Replace an existing --out and start over."),
+    jobs: int = typer.Option(
+        None,
+        "--jobs",
+        "-j",
+        min=1,
+        max=256,
+        help="Worker processes (default: all cores). Results never depend on it.",
+        show_default=False,
+    ),
+    lines: str = typer.Option(
+        None,
+        "--lines",
+        metavar="START:END",
+        help="Only records starting on input lines START..END (1-based, inclusive; either side may be left out): "
+        "one shard of a large audit.",
+        show_default=False,
+    ),
+    keep_text: bool = typer.Option(
+        False,
+        "--keep-text",
+        help="Also store the free-text fields (summary, offence notes). Off by default: they describe victims.",
+    ),
+    input_format: InFmt = typer.Option(
+        None,
+        "--input-format",
+        help="The input format when the file name does not say (.jsonl/.ndjson or .csv).",
+        show_default=False,
+    ),
+    validate_only: bool = typer.Option(
+        False,
+        "--validate-only",
+        help="Only check the records (JSON Lines or CSV); classify nothing, write nothing. Exit 2 if any is invalid.",
+    ),
+    csv_template: bool = typer.Option(False, "--csv-template", help="Print the CSV header and an example row, and exit."),
+    draft: bool = typer.Option(
+        False, "--draft", help="Classify unconfirmed machine drafts (thb extract) too; every report then says so first."
+    ),
+    chunk_size: int = typer.Option(
+        None,
+        "--chunk-size",
+        min=1,
+        max=10000,
+        help="Records sent to a worker at a time (default: up to 200).",
+        show_default=False,
+    ),
+    commit_interval: float = typer.Option(
+        1.0,
+        "--commit-interval",
+        min=0.0,
+        max=3600.0,
+        help="Seconds between commits (at most this much work is redone after a crash).",
+    ),
+) -> None:
+    """Re-screen a batch of past cases: which of them make out trafficking, wrong parts, punished victims, misused reconciliation.
+
+    Every record is validated and classified by worker processes and stored, in input order, in
+    the SQLite database --out: table [bold]results[/bold] (one row per case: charged articles, the engine's primary
+    article and part, misclassification kinds and severity, prosecution mode, reconciliation,
+    non-punishment, the full findings JSON), table [bold]invalid[/bold] (line, case id, error) — a malformed record
+    never stops the audit — and table [bold]meta[/bold] (input hash, engine version, progress). Commits are
+    transactional: after Ctrl-C, a crash or a power cut, --resume continues where the last commit ended.
+    Free text (summary, offence notes) is left out unless --keep-text. docs/audit.md has the CSV columns.
+
+    Example:
+
+        thb audit registry-2019-2024.csv --out audit.sqlite
+        thb audit registry-2019-2024.csv --out audit.sqlite --resume     # after an interruption
+        thb report audit.sqlite --html audit.html
+
+        thb audit --csv-template > registry.csv                          # the CSV columns, with an example row
+        thb audit cases.jsonl --out findings.jsonl --jobs 4              # for a pipeline
+        thb audit big.jsonl --lines 1:500000 --out shard1.sqlite         # one shard of a larger audit
+
+    Exit codes: 0 the audit is complete (invalid records are listed in the table invalid); 2 bad input or
+    options (the message names the file and line); 130 interrupted (progress saved; --resume continues).
+    """
+    from .. import audit as A
+
+    err = _err()
+    if csv_template:
+        sys.stdout.write(A.csv_template())
+        return
+    if input is None:
+        raise InputError(tr("audit.opt.need_input"))
+    rng = A.parse_lines(lines) if lines else None
+    fmt = input_format.value if input_format else None
+    if validate_only:
+        _validate_only(err, input, fmt, rng)
+        return
+    if out is None:
+        raise InputError(tr("audit.opt.need_out"))
+    A.out_kind(out)
+    os.environ["THB_AUDIT_DRAFTS"] = "1" if draft else "0"  # the worker processes read it (audit.drafts_allowed)
+    opts = A.AuditOptions(
+        input=input,
+        out=out,
+        input_format=fmt,
+        jobs=jobs,
+        resume=resume,
+        force=force,
+        keep_text=keep_text,
+        lines=rng,
+        chunk_size=chunk_size,
+        commit_interval=commit_interval,
+    )
+    progress_ctx, callback = _progress(err)
+    try:
+        with progress_ctx:
+            result = A.run_audit(opts, callback)
+    except KeyboardInterrupt:
+        command = f"thb audit {input} --out {out} --resume"
+        err.print(Text(tr("audit.run.interrupted", db=A.work_db(out), command=command)), highlight=False, soft_wrap=True)
+        _exit_now_if_hard(130)
+        raise typer.Exit(130) from None
+    except A.AuditFailure as e:
+        err.print(Text.assemble((tr("audit.run.error"), "red"), " ", str(e)), highlight=False, soft_wrap=True)
+        _exit_now_if_hard(3)
+        raise typer.Exit(3) from None
+    except (sqlite3.Error, OSError) as e:  # disk full, permissions, a file changed underneath
+        if isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e)):
+            stopped = tr("audit.run.locked", error=clip(e, 200), db=A.work_db(out))  # never advise a second writer
+        else:
+            stopped = tr("audit.run.stopped", error=clip(e, 200), db=A.work_db(out))
+        err.print(Text.assemble((tr("audit.run.error"), "red"), " ", stopped), highlight=False, soft_wrap=True)
+        _exit_now_if_hard(2)
+        raise typer.Exit(2) from None
+    for n in result.notes:
+        err.print(Text(tr("audit.run.note", note=n)), highlight=False, soft_wrap=True)
+    if result.status == "already_complete":
+        err.print(Text(tr("audit.run.nothing_to_do", out=out)), highlight=False)
+        return
+    rate = result.records / result.seconds if result.seconds > 0 else 0.0
+    resumed = tr("audit.run.resumed", line=result.resumed_from_line) if result.resumed_from_line else ""
+    summary = tr(
+        "audit.run.summary",
+        records=result.records,
+        seconds=f"{result.seconds:.1f}",
+        rate=f"{rate:,.0f}",
+        resumed=resumed,
+        cases=result.total_results,
+        invalid=result.total_invalid,
+        out=out,
+    )
+    err.print(Text(summary), highlight=False, soft_wrap=True)
+    for e in result.examples:
+        err.print(Text.assemble((tr("audit.run.invalid"), "yellow"), " ", e), highlight=False, soft_wrap=True)
+    if result.total_invalid > len(result.examples):
+        where = tr("audit.run.where_sqlite") if A.out_kind(out) == "sqlite" else tr("audit.run.where_export")
+        err.print(Text(tr("audit.run.invalid_in_all", n=result.total_invalid, where=where)), highlight=False)
+
+
+def _exit_now_if_hard(code: int) -> None:
+    """After a worker was killed while the audit stopped (see `audit._Pool.stop`): end without waiting
+    for the pool's threads. Everything is committed and said; the kernel releases the writer lock."""
+    from .. import audit as A
+
+    if A.hard_stopped():
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+
+
+def _progress(err: Console) -> tuple[Any, Any]:
+    """A rich progress bar with rate and ETA on a terminal; nothing otherwise."""
+    import contextlib
+
+    if not err.is_terminal:
+        return contextlib.nullcontext(), None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    bar = Progress(
+        TextColumn(tr("audit.progress.auditing"), markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(tr("audit.progress.lines"), markup=False),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn(tr("audit.progress.eta"), markup=False),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
+    state: dict[str, Any] = {}
+
+    def callback(done: int, total: int, records: int, seconds: float) -> None:
+        rate = tr("audit.progress.rate", rate=f"{records / seconds:,.0f}") if seconds > 0.5 else ""
+        if "task" not in state:
+            state["task"] = bar.add_task("audit", total=total or None, completed=done, rate=rate)
+        else:
+            bar.update(state["task"], completed=done, total=total or None, rate=rate)
+
+    return bar, callback
+
+
+def _validate_only(err: Console, path: str, fmt: str | None, rng: tuple[int, int | None] | None) -> None:
+    from .. import audit as A
+
+    total = bad = 0
+    for _line, error in A.validate_stream(path, fmt, rng):
+        total += 1
+        if error:
+            bad += 1
+            if bad <= 50:
+                err.print(Text.assemble((tr("audit.run.invalid"), "red"), " ", error), highlight=False, soft_wrap=True)
+    if bad > 50:
+        err.print(Text(tr("audit.run.more_invalid", n=bad - 50)), highlight=False)
+    msg = Text(tr("audit.run.valid", ok=total - bad, total=total))
+    if bad:
+        err.print(msg, highlight=False)
+        raise typer.Exit(2)
+    console().print(msg, highlight=False)
+
+
+def report(
+    files: list[str] = typer.Argument(
+        ..., metavar="RESULTS.sqlite...", help="Results databases written by `thb audit`; several are merged (shards)."
+    ),
+    html_out: str = typer.Option(
+        None, "--html", metavar="FILE", help="Also write the report as one self-contained HTML page.", show_default=False
+    ),
+    top: int = typer.Option(20, "--top", min=0, max=100000, help="How many cases each list shows (most severe first)."),
+    fmt: RepFmt = typer.Option(
+        RepFmt.text, "--format", "-f", help="text: tables for a reader; json: the same figures for scripts."
+    ),
+) -> None:
+    """Summarise audit results for a meeting: charged versus engine qualification, misclassifications, punished victims, cases to reopen.
+
+    Prints the cases by charged article × engine primary article, misclassifications by kind and
+    severity, victims punished for what they were made to do, cases terminated by a reconciliation
+    the law does not permit, and the top cases to reopen (most severe first). Several results files
+    (shards of one audit) are merged: a case id found in two files is counted once and flagged.
+    No free text is shown.
+
+    Example:
+
+        thb report audit.sqlite
+        thb report shard-*.sqlite --html audit.html --top 50
+        thb report audit.sqlite --format json | jq '.totals'
+
+    Exit codes: 0 report produced; 2 a file is missing or is not an audit results database.
+    """
+    from .. import audit as A
+
+    if html_out:
+        output_target(html_out, "--html", files)  # before any work: never the page over a database
+    data = A.report_data(files, top=top)
+    if html_out:
+        write_atomic(html_out, A.render_html(data), "--html", files)
+    if fmt is RepFmt.json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _render_text(data, console())
+    if html_out:
+        _err().print(Text(tr("audit.report.wrote", path=html_out)), highlight=False)
+
+
+def _render_text(data: dict[str, Any], out: Console) -> None:
+    """The report for a reader; every word comes from `classifier/locales/audit.*.yaml` (it follows --lang)."""
+    from ..audit import kind_label, severity_label, shown
+
+    t = data["totals"]
+    if t.get("unconfirmed_drafts"):
+        out.print(Text(tr("audit.report.drafts", n=t["unconfirmed_drafts"]), style="bold red"))
+    out.print(Text(tr("audit.title"), style="bold"))
+    out.print(Text(tr("audit.files", n=len(data["files"]), paths=", ".join(f["path"] for f in data["files"]))))
+    for w in data["warnings"]:
+        out.print(Text(tr("audit.warning", text=w), style="yellow"))
+    out.print(
+        Text(
+            tr(
+                "audit.totals",
+                cases=t["cases"],
+                made_out=t["trafficking_made_out"],
+                charged=t["trafficking_made_out_and_charged"],
+                mis=t["with_misclassification"],
+                punished_cases=t["victims_punished_cases"],
+                punished=t["victims_punished"],
+                recon=t["reconciliation_misuse_cases"],
+                invalid=t["invalid"],
+            )
+        )
+    )
+    kept = [f["path"] for f in data["files"] if f["keep_text"]]
+    where = tr("audit.free_text.stored_in", paths=", ".join(kept)) if kept else tr("audit.free_text.not_stored")
+    out.print(Text(tr("audit.free_text", where=where), style="dim"))
+    ct = data["crosstab"]
+    tab = Table(title=tr("audit.crosstab.title"), title_justify="left")
+    tab.add_column(tr("audit.col.charged_as"), no_wrap=True)
+    for c in ct["columns"]:
+        tab.add_column(Text(shown(c)), justify="right")
+    tab.add_column(tr("audit.col.total"), justify="right", style="bold")
+    for r in ct["rows"]:
+        tab.add_row(Text(shown(r)), *(str(ct["counts"][r].get(c, "")) for c in ct["columns"]), str(ct["row_totals"][r]))
+    total = Text(tr("audit.col.total"), style="bold")
+    tab.add_row(total, *(str(ct["column_totals"][c]) for c in ct["columns"]), str(t["cases"]))
+    out.print(tab)
+    sev_style = {"high": "bold red", "medium": "yellow", "low": "cyan"}
+    if data["misclassifications"]:
+        tab = Table(title=tr("audit.mis.title"), title_justify="left")
+        for c, j in (("kind", "left"), ("severity", "left"), ("flags", "right"), ("cases", "right")):
+            tab.add_column(tr(f"audit.col.{c}"), justify=j)
+        for m in data["misclassifications"]:
+            tab.add_row(
+                kind_label(m["kind"]),
+                Text(severity_label(m["severity"]), style=sev_style[m["severity"]]),
+                str(m["flags"]),
+                str(m["cases"]),
+            )
+        out.print(tab)
+    else:
+        out.print(Text("\n" + tr("audit.mis.none"), style="italic"))
+    where = _where_label([f["path"] for f in data["files"]])
+    if data["reopen"] and out.width < WIDE:
+        _reopen_blocks(out, data["reopen"], where, sev_style)
+    elif data["reopen"]:
+        tab = Table(title=tr("audit.reopen.title", n=len(data["reopen"])), title_justify="left")
+        tab.add_column("#", overflow="fold")
+        _case_column(tab, [c["case_id"] for c in data["reopen"]])
+        for c in ("where", "charged", "engine", "why"):
+            tab.add_column(tr(f"audit.col.{c}"), overflow="fold")
+        for i, c in enumerate(data["reopen"], 1):
+            tab.add_row(
+                str(i),
+                Text(c["case_id"], style=sev_style.get(c["max_severity"] or "", "")),
+                Text(where(c["file"], c["line"])),
+                Text(shown(c["charged"])),
+                Text(shown(c["engine"])),
+                Text("\n".join(c["reasons"])),
+            )
+        out.print(tab)
+    else:
+        out.print(Text("\n" + tr("audit.reopen.none"), style="italic"))
+    title = tr("audit.punished.title", cases=t["victims_punished_cases"], victims=t["victims_punished"])
+    if data["victims_punished"]:
+        tab = Table(title=title, title_justify="left")
+        _case_column(tab, [c["case_id"] for c in data["victims_punished"]])
+        for c in ("where", "victim_charged_with", "non_punishment"):
+            tab.add_column(tr(f"audit.col.{c}"), overflow="fold")
+        for c in data["victims_punished"]:
+            tab.add_row(
+                Text(c["case_id"]), Text(where(c["file"], c["line"])), Text(c["charged_with"]), Text(c["non_punishment"] or "")
+            )
+        out.print(tab)
+        _more(out, t["victims_punished_cases"], len(data["victims_punished"]))
+    else:
+        out.print(Text("\n" + tr("audit.none", title=title), style="italic"))
+    title = tr("audit.recon.title", cases=t["reconciliation_misuse_cases"])
+    if data["reconciliation_misuse"]:
+        tab = Table(title=title, title_justify="left")
+        _case_column(tab, [c["case_id"] for c in data["reconciliation_misuse"]])
+        for c in ("where", "charged", "engine"):
+            tab.add_column(tr(f"audit.col.{c}"), overflow="fold")
+        for c in data["reconciliation_misuse"]:
+            tab.add_row(
+                Text(c["case_id"]), Text(where(c["file"], c["line"])), Text(shown(c["charged"])), Text(shown(c["engine"]))
+            )
+        out.print(tab)
+        _more(out, t["reconciliation_misuse_cases"], len(data["reconciliation_misuse"]))
+    else:
+        out.print(Text("\n" + tr("audit.none", title=title), style="italic"))
+    if data["duplicates"]:
+        tab = Table(title=tr("audit.dups.title", n=t["duplicates_across_files"]), title_justify="left")
+        for c in ("case", "counted_from", "also_in"):
+            tab.add_column(tr(f"audit.col.{c}"), overflow="fold")
+        for d in data["duplicates"]:
+            tab.add_row(Text(d["case_id"]), Text(d["first"]), Text(d["also"]))
+        out.print(tab)
+
+
+WIDE = 110  # narrower terminals get the cases to reopen as blocks, not a six-column table
+CASE_ID_WIDTH = 24  # a case number up to this long is never broken across lines
+
+
+def _case_column(tab: Table, ids: list[str]) -> None:
+    """The case column: wide enough for the case numbers shown (they are copied into registries
+    and searches, so a line break inside one is a trap), up to CASE_ID_WIDTH."""
+    tab.add_column(tr("audit.col.case"), overflow="fold", min_width=min(CASE_ID_WIDTH, max(map(len, ids), default=0)))
+
+
+def _reopen_blocks(out: Console, cases: list[dict[str, Any]], where: Callable[[str, int], str], sev_style: dict) -> None:
+    """The cases to reopen for a narrow terminal: a block each — number, case, where; charged
+    and engine; one line per reason — so that nothing is folded mid-word."""
+    from rich.padding import Padding
+
+    from ..audit import shown
+
+    out.print(Text(tr("audit.reopen.title", n=len(cases)), style="italic"))
+    width = len(str(len(cases)))
+    for i, c in enumerate(cases, 1):
+        head = Text(f"{i:>{width}}. ")
+        head.append(c["case_id"], style=sev_style.get(c["max_severity"] or "", "bold"))
+        head.append(f"  {where(c['file'], c['line'])}", style="dim")
+        out.print(head, overflow="fold")
+        pad = width + 2
+        line = f"{tr('audit.col.charged')}: {shown(c['charged'])} → {tr('audit.col.engine')}: {shown(c['engine'])}"
+        out.print(Padding(Text(line), (0, 0, 0, pad), expand=False))
+        reasons = Table.grid(padding=(0, 1))
+        reasons.add_column(width=1)
+        reasons.add_column()
+        for r in c["reasons"]:
+            reasons.add_row("•", Text(r))
+        out.print(Padding(reasons, (0, 0, 0, pad), expand=False))
+
+
+def _where_label(paths: list[str]) -> Callable[[str, int], str]:
+    """`file:line` of a case. The results files' names alone when those tell them apart (the
+    paths are listed at the top of the report), their full paths otherwise."""
+    names = [os.path.basename(p) for p in paths]
+    short = len(set(names)) == len(names)
+
+    def where(path: str, line: int) -> str:
+        return f"{os.path.basename(path) if short else path}:{line}"
+
+    return where
+
+
+def _more(out: Console, total: int, shown: int) -> None:
+    if total > shown:
+        out.print(Text(tr("audit.more", n=total - shown), style="dim"))
+
+
+def register(app: typer.Typer) -> None:
+    """Add `audit` and `report` to the given typer app."""
+    app.command("audit")(audit)
+    app.command("report")(report)

@@ -1,0 +1,53 @@
+"""What the interview's parts share: its errors, the unknown answer, the words of yes, no and none, the commands (back, skip, quit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+MAX_PEOPLE = 50
+MAX_CHARGES = 20
+
+
+class _Unknown:
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Any = _Unknown()
+
+
+class InterviewError(Exception):
+    """A problem with the answers file or the output: the message names the question."""
+
+
+class Abandoned(Exception):
+    """The input ended before the interview did (Ctrl-D, or a closed pipe)."""
+
+
+class BadAnswer(ValueError):
+    """An answer that does not fit the question; the message says what would."""
+
+
+# Commands accepted at any prompt, in either language.
+WORDS = {
+    "unknown": {"unknown", "?", "don't know", "dont know", "не знаю", "незнаю", "неизвестно"},
+    "back": {"back", "назад"},
+    "status": {"status", "статус"},
+    "help": {"help", "помощь", "справка"},
+}
+NONE_WORDS = {"none", "no", "0", "-", "нет", "ничего", "никакие", "никаких"}
+YES_WORDS = {"y", "yes", "да", "д", "1"}
+NO_WORDS = {"n", "no", "нет", "н", "2"}
+
+
+def norm(raw: str) -> str:
+    return " ".join(raw.strip().lower().replace("ё", "е").split())
+
+
+def command(raw: str) -> str | None:
+    """The command a raw answer names (unknown, back, status, help), if any."""
+    n = norm(raw)
+    for cmd, words in WORDS.items():
+        if n in words:
+            return cmd
+    return None
