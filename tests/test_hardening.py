@@ -291,7 +291,7 @@ def test_a_locked_database_says_wait_for_the_other_program(results_db, tmp_path,
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.execute("BEGIN EXCLUSIVE")  # another program writing
-    monkeypatch.setattr(A, "_connect", _fast)  # SQLite's busy timeout, 30 s in thb, shortened
+    monkeypatch.setattr(audit_run, "connect", _fast)  # SQLite's busy timeout, 30 s in thb, shortened
     try:
         r = CliRunner().invoke(app, ["audit", str(src), "--out", str(db), "--resume"])
     finally:

@@ -17,7 +17,7 @@ Flow = Generator[Question | Notice, Any, None]
 
 def article_and_part(k: str, article_help: str):
     """Ask a charge's article, then its part (blank: not known); return both answers."""
-    art = yield Question(k + "article", "text", tr("interview.charge.article"), tr(article_help), check=_check_article)
+    art = yield Question(k + "article", "text", tr("interview.charge.article"), tr(article_help), check=check_article)
     part = yield Question(
         k + "part", "int", tr("interview.charge.part"), tr("interview.charge.part.help"), lo=1, hi=20, blank_is_unknown=True
     )
@@ -38,7 +38,7 @@ def check_citizenship(v: str) -> str | None:
     return None if re.fullmatch(r"[A-Z]{2}", v) else tr("interview.error.citizenship", answer=v)
 
 
-def _check_article(v: str) -> str | None:
+def check_article(v: str) -> str | None:
     ok = len(v) <= 64 and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._()-]*", v)
     return None if ok else tr("interview.error.article", answer=v)
 
