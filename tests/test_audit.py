@@ -507,11 +507,11 @@ def test_ctrl_c_then_resume_and_kill_9_of_the_parent_leaves_no_workers(tmp_path)
 def test_chart_bars_start_after_the_longest_label():
     """A long label (a Russian reference to the Code of Misconduct) must not run into its bars."""
     from classifier import i18n
-    from classifier.audit.html import _svg_chart
+    from classifier.audit.html import svg_chart
 
     chart = [{"article": "CoM 122", "charged": 0, "engine": 0}, {"article": "CC 166", "charged": 3, "engine": 5}]
     with i18n.use("ru"):
-        svg = _svg_chart(chart)
+        svg = svg_chart(chart)
     labels = re.findall(r"<text x='0' [^>]*>([^<]+)</text>", svg)
     bars = {float(x) for x in re.findall(r"<rect x='([\d.]+)' y='\d+' width='[\d.]+' height='12' fill='#(?:8aa1b8|b3261e)'><title>", svg)}
     assert labels and len(bars) == 1

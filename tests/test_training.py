@@ -327,7 +327,7 @@ def test_handout_is_self_contained_and_escaped(tmp_path):
     r = cli("cases", "handout", "c01", "c14", "--out", str(out), "--library", str(tmp_path))
     assert r.exit_code == 0 and "wrote" in r.output
     page = out.read_text(encoding="utf-8")
-    assert "<script>" not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; left" in page
+    assert "<script>" not in page and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; left" in page  # Jinja2 autoescaping
     assert "Escaping &lt;b&gt;test&lt;/b&gt;" in page
     assert page.count('<section class="case"') == 2
     assert "<style>" in page and "<link" not in page and "src=" not in page and "http" not in page and "@import" not in page

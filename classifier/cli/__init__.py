@@ -18,23 +18,49 @@ from .. import i18n
 from ..errors import InputError
 from ..i18n import tr
 from ..safetext import clip
+from . import common
 from . import help as cli_help
-from .articles import register as _register_articles
-from .audit import register as _register_audit
-from .cases import register as _register_cases
-from .classify import register as _register_classify
-from .common import app, err, error_text
-from .extract import register as _register_extract
-from .interview import register as _register_interview
+from .common import err, error_text
 
 __all__ = ["app", "main"]
 
-_register_classify(app)
-_register_articles(app)
-_register_cases(app)
-_register_audit(app)
-_register_interview(app)
-_register_extract(app)
+# Command groups, in the order `thb --help` lists them, and the group of each command. A run of
+# one command imports and registers only its own group (start-up stays cheap: docs/performance.md);
+# `thb --help`, an unknown command and `classifier.cli.app` get every group.
+GROUPS = ("classify", "articles", "cases", "audit", "interview", "extract")
+GROUP_OF = {
+    "classify": "classify",
+    "validate": "classify",
+    "schema": "classify",
+    "articles": "articles",
+    "cases": "cases",
+    "audit": "audit",
+    "report": "audit",
+    "interview": "interview",
+    "extract": "extract",
+}
+_REGISTERED: list[str] = []
+
+
+def _register(groups: tuple[str, ...] = GROUPS) -> typer.Typer:
+    import importlib
+
+    for g in GROUPS:
+        if g in groups and g not in _REGISTERED:
+            importlib.import_module(f"{__name__}.{g}").register(common.app)
+            _REGISTERED.append(g)
+    return common.app
+
+
+def _groups_for(argv: list[str]) -> tuple[str, ...]:
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return (GROUP_OF[first],) if first in GROUP_OF and not _REGISTERED else GROUPS
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the whole command line, every group registered (tests, `python -m`)
+        return _register()
+    raise AttributeError(name)
 
 
 
@@ -116,6 +142,7 @@ def main() -> None:
             signal.signal(signal.SIGINT, _on_interrupt)  # Ctrl-C is exit 130 on every command (click would say 1)
         sys.stdout = _GuardedStream(original)
         sys.argv[1:] = _take_lang(sys.argv[1:])
+        app = _register(_groups_for(sys.argv[1:]))
         command = typer.main.get_command(app)  # what `app()` runs, with its help in the language in force
         cli_help.localise(command, i18n.lang())
         try:

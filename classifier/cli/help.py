@@ -65,6 +65,8 @@ def localise(command: Any, language: str) -> None:
                 holder.short_help = None  # the list of commands takes the first line of the help
         holder.help = reflow(holder.help)
     _localise_help_option(command, entries.get("--help") or {}, language)
+    if language == "en" and not _TYPER_WORDS:
+        return  # typer's words are its own English: nothing to put back, and rich_utils (~60 ms) stays unloaded
     import typer.rich_utils as rich_utils
 
     if not _TYPER_WORDS:  # typer's own (English) words, kept to put back for English
