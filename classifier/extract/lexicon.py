@@ -56,6 +56,10 @@ class LangLexicon:
     clause_start: frozenset[str] = frozenset()
     clause_start_bare: frozenset[str] = frozenset()
     barrier: frozenset[str] = frozenset()
+    subordinate: frozenset[str] = frozenset()
+    # cue id → (sentence patterns, patterns from the next two tokens, words just before) that keep it a cue
+    habitual: dict[str, tuple[Index, tuple[Pattern, ...], frozenset[str]]] = field(default_factory=dict)
+    part_words: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -143,11 +147,14 @@ def lexicon() -> Lexicon:
         L.clause_start = frozenset(str(w) for w in (data.get("clause_start") or {}).get(lg, []))
         L.clause_start_bare = frozenset(str(w) for w in (data.get("clause_start_bare") or {}).get(lg, []))
         L.barrier = frozenset(str(w) for w in (data.get("barrier") or {}).get(lg, []))
+        L.subordinate = frozenset(str(w) for w in (data.get("subordinate") or {}).get(lg, []))
+        L.part_words = frozenset(str(w) for w in (data.get("negated_part") or {}).get(lg, []))
         for p in _patterns((data.get("not_a_cue") or {}).get(lg, []), words, f"{where0}: not_a_cue.{lg}"):
             L.not_a_cue.add(p, None)
         for p in _patterns((data.get("charge_barrier") or {}).get(lg, []), words, f"{where0}: charge_barrier.{lg}"):
             L.charge_barrier.add(p, None)
     seen: set[str] = set()
+    cue_lang: dict[str, str] = {}
     for status, items in (data.get("cues") or {}).items():
         if status not in CUE_KINDS:
             raise LexiconError(f"{where0}: unknown cue kind {status!r} (one of {', '.join(CUE_KINDS)})")
@@ -163,8 +170,24 @@ def lexicon() -> Lexicon:
             if raw.get("scope") not in SCOPES or raw.get("lang") not in LANGS:
                 raise LexiconError(f"{where}: scope must be one of {', '.join(SCOPES)}, lang one of {', '.join(LANGS)}")
             cue = Cue(cid, status, raw["scope"], str(raw.get("kind") or ""), int(raw.get("span") or 3))
+            cue_lang[cid] = raw["lang"]
             for p in _patterns(raw.get("patterns"), words, where):
                 langs[raw["lang"]].cues.add(p, cue)
+    for n, raw in enumerate(data.get("habitual") or []):
+        where = f"{where0}: habitual {n + 1}"
+        cid = raw.get("cue") if isinstance(raw, dict) else None
+        if cid not in cue_lang:
+            raise LexiconError(f"{where}: `cue` must name a cue of this file")
+        if set(raw) - {"cue", "keep_if_sentence", "keep_if_next", "keep_if_prev", "note"}:
+            raise LexiconError(f"{where}: unknown keys {sorted(set(raw) - {'cue', 'keep_if_sentence', 'keep_if_next', 'keep_if_prev'})}")
+        idx = Index()
+        for p in _patterns(raw.get("keep_if_sentence") or [], words, where):
+            idx.add(p, None)
+        langs[cue_lang[cid]].habitual[cid] = (
+            idx,
+            _patterns(raw.get("keep_if_next") or [], words, where),
+            frozenset(str(w) for w in raw.get("keep_if_prev") or []),
+        )
 
     # ---- people.yaml
     text, people = _file("people.yaml")
