@@ -330,6 +330,9 @@ def _people(items, names: dict[str, str], any_fact: bool, text: str, lg: str, ad
                     v = getattr(m, attr)
                     if v is not None:
                         vals.append((v, m, ctx))
+                if attr == "sex" and any(m.epicene for m in p.mentions):
+                    # «ребёнок»… «его»: the masculine pronoun agrees with the word, it tells no sex
+                    vals = [x for x in vals if not (x[1].weak and x[0] == "male")]
                 if any(not m.weak for _, m, _ in vals):  # a pronoun's sex only where no noun tells one
                     vals = [x for x in vals if not x[1].weak]
                 distinct = {v for v, _, _ in vals}
