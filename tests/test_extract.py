@@ -332,7 +332,9 @@ def test_whose_age_is_it():
     d = facts_of("The girls had been handed over by their father to a man for 1,000 dollars.")
     assert sexes(d) == ["female"]
     # a relative clause: "a woman who promised", "a man who forced them"
-    d = facts_of("Two 17-year-old girls were recruited by a woman who promised them work. She handed them to a man who forced them into prostitution.")
+    d = facts_of(
+        "Two 17-year-old girls were recruited by a woman who promised them work. She handed them to a man who forced them into prostitution."
+    )
     assert sexes(d) == ["female"] and ages(d, "victims") == [17]
     d = facts_of("Гражданка К. продала ребёнка гражданину Б., 55 лет, который вывез ребёнка в Казахстан.")
     assert ages(d, "offenders") == [55] and ages(d, "victims") == []

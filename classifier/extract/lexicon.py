@@ -179,7 +179,9 @@ def lexicon() -> Lexicon:
         if cid not in cue_lang:
             raise LexiconError(f"{where}: `cue` must name a cue of this file")
         if set(raw) - {"cue", "keep_if_sentence", "keep_if_next", "keep_if_prev", "note"}:
-            raise LexiconError(f"{where}: unknown keys {sorted(set(raw) - {'cue', 'keep_if_sentence', 'keep_if_next', 'keep_if_prev'})}")
+            raise LexiconError(
+                f"{where}: unknown keys {sorted(set(raw) - {'cue', 'keep_if_sentence', 'keep_if_next', 'keep_if_prev'})}"
+            )
         idx = Index()
         for p in _patterns(raw.get("keep_if_sentence") or [], words, where):
             idx.add(p, None)

@@ -222,9 +222,15 @@ def _relative_role(ctx: Context, k: int, lang: str, acts: list[tuple[int, bool]]
         if not (j < n and toks[j].low == "who"):
             return None
     else:
-        while j < n and j <= k + 8 and (
-            toks[j].text in ",." or toks[j].low.isdigit() or toks[j].low in ("лет", "года", "год", "г", "р")
-            or (len(toks[j].text) == 1 and toks[j].text.isupper())
+        while (
+            j < n
+            and j <= k + 8
+            and (
+                toks[j].text in ",."
+                or toks[j].low.isdigit()
+                or toks[j].low in ("лет", "года", "год", "г", "р")
+                or (len(toks[j].text) == 1 and toks[j].text.isupper())
+            )
         ):
             j += 1
         if not (j < n and toks[j].lemma == "который"):
@@ -475,7 +481,15 @@ def _possessive_of_other(toks: list[Token], k: int, lang: str) -> bool:
         if _noun(t, lang) is not None or t.lemma in kin or t.low in kin:
             # «передал её знакомому»: a dative person is the one she was given to, «её» the object
             return not (lang == "ru" and t.tags & {"datv", "ablt"})
-        adj = t.pos in ("ADJF", "PRTF", "NUMR") if lang == "ru" else (AGE_WORD.match(t.low) or t.low in ("own", "little", "young", "eldest", "youngest", "older", "younger", "elder", "only", "two", "three", "four"))
+        adj = (
+            t.pos in ("ADJF", "PRTF", "NUMR")
+            if lang == "ru"
+            else (
+                AGE_WORD.match(t.low)
+                or t.low
+                in ("own", "little", "young", "eldest", "youngest", "older", "younger", "elder", "only", "two", "three", "four")
+            )
+        )
         if not adj:
             return False
     return False
