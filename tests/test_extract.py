@@ -338,3 +338,33 @@ def test_whose_age_is_it():
     assert sexes(d) == ["female"] and ages(d, "victims") == [17]
     d = facts_of("Гражданка К. продала ребёнка гражданину Б., 55 лет, который вывез ребёнка в Казахстан.")
     assert ages(d, "offenders") == [55] and ages(d, "victims") == []
+
+
+def test_a_relative_s_age_is_not_the_victim_s():
+    for text in (
+        "The accused sold the girl to a man in Osh. The victim's mother, 45, filed a complaint.",
+        "The owner kept the girls locked up and took their earnings. Her son, 20, guarded the door.",
+        "The mother of the newborn sold him to a couple. The couple's daughter, 12, looked after the baby.",
+        "Гражданин К. продал девушку в г. Алматы. Мать потерпевшей, 45 лет, обратилась в милицию.",
+        "Гражданин К. продал девушку в г. Алматы. Отец девушки, 50 лет, пояснил, что денег не получал.",
+    ):
+        assert ages(facts_of(text), "victims") == [], text
+    # the possessor's age when the head is no subject: «являясь тётей малолетнего К., 8 лет»
+    d = facts_of("Гражданка Е., являясь тётей малолетнего К., 8 лет, заставляла его попрошайничать.")
+    assert ages(d, "victims") == [8]
+
+
+def test_a_participle_naming_the_accused_charges_nothing():
+    assert facts_of("Обвиняемый завербовал потерпевшую и вывез её в Казахстан.").get("acts") == ["recruitment", "transportation"]
+    assert "acts" not in facts_of("Обвиняемый в торговле людьми Р. вывез девушку.")
+
+
+def test_a_penalty_of_deprivation_of_liberty_or_a_pledged_thing_is_no_fact():
+    for text in (
+        "Суд назначил ему наказание в виде лишения свободы сроком на 8 лет.",
+        "Обвиняемый ранее судим, освобождён из мест лишения свободы в 2019 году.",
+        "The accused had pledged his house as collateral for the loan.",
+        "Kyrgyzstan pledged to implement the recommendations.",
+    ):
+        assert not proposed(extract(text, "T")), text
+    assert "held_against_will" in facts_of("Потерпевшую лишили свободы и удерживали в подвале.").get("circumstances", [])

@@ -88,6 +88,9 @@ class Context:
         for cue, m in L.cues.scan(toks):
             if skip.intersection(m):
                 continue
+            if cue.status == "charge" and len(m) == 1 and toks[m[0]].pos == "PRTF":
+                if not (m[0] + 1 < n and toks[m[0] + 1].low == "в"):
+                    continue  # «Обвиняемый Р. завербовал…»: the participle names the person, it charges nothing
             if cue.id in L.habitual and self._habitual(m[0], m[-1], L.habitual[cue.id]):
                 continue  # "the kidnappers would beat the girls": a past habit, a fact
             self.hits.append(CueHit(cue, m[0], m[-1]))  # type: ignore[arg-type]

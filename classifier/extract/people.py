@@ -273,8 +273,8 @@ def _role_how(
     r = _role_grammar(ctx, k, lang, acts, noun, giving)
     if r:
         return r, "grammar"
-    if noun is not None and noun.child:
-        return "victim", "child"
+    if noun is not None and noun.child and not _possessed(ctx.s.tokens, k, lang):
+        return "victim", "child"  # not "her son", "the couple's daughter": someone's child is not the victim by that
     return None, ""
 
 
@@ -513,16 +513,78 @@ def _attach(toks: list[Token], idx: list[int], kind: str, lang: str) -> int | No
             return j
         return None
     skipped = 0
+    kin = _people_words(lang)[0]
     for j in range(idx[0] - 1, -1, -1):  # back to the person: past initials («Н.», «А.А.») and «Республики»
         t = toks[j]
+        if t.lemma in kin or t.low in kin:
+            return j  # "her friend, 19", «её подруга, 19 лет»: a relative's age, not the victim's
         if _noun(t, lang) is not None or _is_name(t):
-            return j
+            return _head(toks, j, lang)
         if t.text in ".," or (len(t.text) == 1 and t.text.isupper()):
             continue
         skipped += 1
         if skipped > 3:
             break
     return None
+
+
+def _person_word(t: Token, lang: str) -> bool:
+    kin = _people_words(lang)[0]
+    return _noun(t, lang) is not None or t.lemma in kin or t.low in kin
+
+
+def _head(toks: list[Token], j: int, lang: str) -> int:
+    """The person a postposed age belongs to when the word before it only names whose they are:
+    «Мать потерпевшей, 45 лет», «Отец девушки, 50 лет», "the mother of the victim, 45" — the mother."""
+    t = toks[j]
+    if lang == "ru":
+        i = j - 1
+        while (
+            i >= 0
+            and j - i <= 3
+            and (toks[i].pos in ("ADJF", "PRTF") or (len(toks[i].text) == 1 and toks[i].text.isupper()) or toks[i].text == ".")
+        ):
+            i -= 1  # «мать 15-летней потерпевшей»
+        # the head is the subject («Мать потерпевшей, 45 лет, обратилась…»), not «являясь тётей малолетнего К., 8 лет»
+        if "gent" in _cases(t) and i >= 0 and _person_word(toks[i], lang) and not _is_name(toks[i]) and "nomn" in toks[i].tags:
+            return i
+        return j
+    i = j - 1
+    dets = _people_words("en")[1]
+    while i >= 0 and j - i <= 4 and (toks[i].low in dets or AGE_WORD.match(toks[i].low)):
+        i -= 1
+    if i >= 1 and toks[i].low == "of" and _person_word(toks[i - 1], lang):
+        return i - 1
+    return j
+
+
+def _possessed(toks: list[Token], k: int, lang: str) -> bool:
+    """A person named as someone's: "her son", "the couple's daughter", «его сын», «сын потерпевшей»."""
+    i = k - 1
+    while i >= 0 and k - i <= 3:
+        t = toks[i]
+        if lang == "en":
+            if t.low in ("his", "her", "their", "its", "my", "our", "your") or t.low.endswith(("'s", "’s")):
+                return True
+            if not (
+                AGE_WORD.match(t.low) or t.low in ("own", "little", "young", "eldest", "youngest", "older", "younger", "elder")
+            ):
+                break
+        else:
+            if (
+                t.lemma in ("его", "ее", "их", "свой")
+                or (t.lemma == "она" and t.low == "ее")
+                or (t.lemma == "он" and t.low == "его")
+            ):
+                return True
+            if t.pos not in ("ADJF", "PRTF", "NUMR"):
+                break
+        i -= 1
+    if lang == "ru" and k + 1 < len(toks):
+        nxt = toks[k + 1]
+        if "gent" in nxt.tags and (_person_word(nxt, lang) or _is_name(nxt)) and "gent" not in toks[k].tags:
+            return True
+    return False
 
 
 def _citizenship(toks: list[Token], k: int, lang: str, countries: dict[str, str]) -> tuple[str | None, list[int]]:
