@@ -368,3 +368,24 @@ def test_a_penalty_of_deprivation_of_liberty_or_a_pledged_thing_is_no_fact():
     ):
         assert not proposed(extract(text, "T")), text
     assert "held_against_will" in facts_of("Потерпевшую лишили свободы и удерживали в подвале.").get("circumstances", [])
+
+
+def test_a_kind_of_victim_a_cost_or_goods_carried_the_victim_s_own_company_are_no_facts():
+    for text in (
+        "The accused sold the girl. She was placed in a shelter for victims of sexual exploitation.",
+        "He recruited her. An NGO for victims of trafficking for forced labour assisted her.",
+        "Гражданин К. продал девушку. Потерпевшая помещена в центр для жертв сексуальной эксплуатации.",
+    ):
+        d = facts_of(text)
+        assert "purposes" not in d and "exploitation" not in d, text
+    assert "group" not in facts_of("The accused sold the girl. She escaped together with her friend.").get("circumstances", [])
+    assert facts_of("He sold the girl. The transportation costs were deducted from her wages.").get("acts") == ["sale"]
+    d = facts_of("Гражданин К. завербовал девушку. Ранее К. перевозил грузы в Россию, расходы на перевозку оплачивал сам.")
+    assert d.get("acts") == ["recruitment"] and "circumstances" not in d
+
+
+def test_a_confession_is_no_denial_and_an_arrest_for_an_act_is_no_fact():
+    d = facts_of("Обвиняемая С. вину признала полностью и пояснила, что отобрала паспорта у потерпевших.")
+    assert d.get("circumstances") == ["identity_documents_taken"]
+    assert not proposed(extract("Свою вину в вербовке потерпевших обвиняемый не признал.", "T"))
+    assert not proposed(extract("A woman was arrested for recruiting girls for prostitution.", "T"))

@@ -103,6 +103,17 @@ def lexicon() -> Lexicon:
     digest.update(text.encode())
     words = _words(data, "rules/extract/facts.yaml")
     entries: dict[str, Entry] = {}
+    # `unless` patterns shared by every entry of some fields of a language (a shelter "for victims of
+    # sexual exploitation" names a kind of victim, no aim and no exploitation of this case)
+    shared: dict[tuple[str, str], tuple[Pattern, ...]] = {}
+    for n, raw in enumerate(data.get("shared_unless") or []):
+        where = f"rules/extract/facts.yaml: shared_unless {n + 1}"
+        if not isinstance(raw, dict) or set(raw) - {"lang", "fields", "patterns", "note"} or raw.get("lang") not in LANGS:
+            raise LexiconError(f"{where}: needs lang (en | ru), fields and patterns")
+        for fld in raw.get("fields") or []:
+            if fld not in LIST_FIELDS:
+                raise LexiconError(f"{where}: {fld!r} is not a field")
+            shared[(raw["lang"], fld)] = shared.get((raw["lang"], fld), ()) + _patterns(raw.get("patterns"), words, where)
     for n, raw in enumerate(data.get("entries") or []):
         where = f"rules/extract/facts.yaml: entry {n + 1}"
         if not isinstance(raw, dict):
@@ -130,7 +141,8 @@ def lexicon() -> Lexicon:
             raw["lang"],
             tuple(facts),
             _patterns(raw.get("patterns"), words, where),
-            _patterns(raw.get("unless") or [], words, where),
+            _patterns(raw.get("unless") or [], words, where)
+            + tuple(p for fld in dict.fromkeys(f for f, _ in facts) for p in shared.get((raw["lang"], fld), ())),
             bool(raw.get("intent")) or all(f == "purposes" for f, _ in facts),
         )
         entries[eid] = entry
