@@ -335,7 +335,7 @@ def test_whose_age_is_it():
     d = facts_of(
         "Two 17-year-old girls were recruited by a woman who promised them work. She handed them to a man who forced them into prostitution."
     )
-    assert sexes(d) == ["female"] and ages(d, "victims") == [17]
+    assert sexes(d) == ["female", "female"] and ages(d, "victims") == [17, 17]
     d = facts_of("Гражданка К. продала ребёнка гражданину Б., 55 лет, который вывез ребёнка в Казахстан.")
     assert ages(d, "offenders") == [55] and ages(d, "victims") == []
 
@@ -389,3 +389,10 @@ def test_a_confession_is_no_denial_and_an_arrest_for_an_act_is_no_fact():
     assert d.get("circumstances") == ["identity_documents_taken"]
     assert not proposed(extract("Свою вину в вербовке потерпевших обвиняемый не признал.", "T"))
     assert not proposed(extract("A woman was arrested for recruiting girls for prostitution.", "T"))
+
+
+def test_two_victims_of_one_age_are_two_persons():
+    d = facts_of("Two 15-year-old girls were sold to a brothel in Almaty.")
+    assert [(v["age"], v["sex"]) for v in d["victims"]] == [(15, "female"), (15, "female")]
+    assert ages(facts_of("Он завербовал двух 16-летних школьниц и вывез их в Дубай."), "victims") == [16, 16]
+    assert ages(facts_of("The 15-year-old girls were sold."), "victims") == [15]  # how many is not said

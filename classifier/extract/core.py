@@ -304,6 +304,11 @@ def _people(items, names: dict[str, str], any_fact: bool, text: str, lg: str, ad
             if p is None and (m.name or m.age is not None):
                 p = _Person(role, name=m.name, age=m.age)
                 persons.append(p)
+                for _ in range(m.count - 1):  # "two 15-year-old girls": two persons, not one of that age
+                    twin = _Person(role, age=m.age)
+                    twin.mentions.append(m)
+                    twin.ctxs.append(ctx)
+                    persons.append(twin)
             if p is None:
                 loose.append((m, ctx))
                 continue

@@ -54,6 +54,7 @@ class Mention:
     weak: bool = False  # a pronoun: its sex counts only where no noun tells one
     how: str = ""  # what gave the role: noun | cue | grammar | child
     epicene: bool = False  # named by «ребёнок», «подросток»: a masculine word that agrees with it tells no sex
+    count: int = 1  # "two 15-year-old girls", «двух 16-летних школьниц»: so many persons of this age
 
 
 @functools.cache
@@ -430,6 +431,8 @@ def mentions(
             if m.age is not None and m.age != value:
                 m = mention_at(None, idx)
             m.age, m.age_tokens = value, idx
+            if kind.startswith("adj") and m.plural:
+                m.count = _count_before(toks, idx[0], lang)
             if lang == "ru" and kind.startswith("adj") and not m.sex and (k is None or _noun(toks[k], lang) is None):
                 # «15-летнюю»: the gender of the age word is the person's sex — unless it agrees with a
                 # noun, whose own word tells the sex or not («трёхлетнего ребёнка»: none)
@@ -456,6 +459,32 @@ def mentions(
         m.tokens = sorted(set(m.age_tokens + m.sex_tokens + m.citizenship_tokens + ([m.noun] if m.noun is not None else [])))
         _check_offender(m, toks, lang)
     return [m for m in out if m.age is not None or m.sex or m.citizenship]
+
+
+COUNT_EN = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "both": 2}
+COUNT_RU = {
+    "два": 2,
+    "двое": 2,
+    "оба": 2,
+    "три": 3,
+    "трое": 3,
+    "четыре": 4,
+    "четверо": 4,
+    "пять": 5,
+    "пятеро": 5,
+    "шесть": 6,
+    "семь": 7,
+}
+
+
+def _count_before(toks: list[Token], i: int, lang: str) -> int:
+    """The number of persons an age speaks of: "two 15-year-old girls" (2), «двух 16-летних школьниц» (2)."""
+    if i == 0:
+        return 1
+    t = toks[i - 1]
+    if t.low.isdigit():
+        return int(t.low) if 1 < int(t.low) <= 10 else 1
+    return (COUNT_EN if lang == "en" else COUNT_RU).get(t.lemma if lang == "ru" else t.low, 1)
 
 
 def _check_offender(m: Mention, toks: list[Token], lang: str) -> None:
