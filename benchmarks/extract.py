@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/extract.py                  # precision/recall per field and language, dev and held-out; speed
     .venv/bin/python benchmarks/extract.py --split dev      # only the dev split (the one the lexicon may be tuned on)
     .venv/bin/python benchmarks/extract.py --errors         # also list every false positive and false negative
+                                                            # (with --split dev: the dev split's only, so held-out errors stay unseen)
 
 Gold: tests/extraction/*.yaml (narratives annotated with the facts their text states) and
 tests/extraction/negation-suite.yaml (sentences that must yield no proposal). Speed: narratives a
@@ -70,6 +71,13 @@ def main() -> None:
     cold = time.perf_counter() - t0
     for split in [args.split] if args.split else ["dev", "heldout", None]:
         table(sc, split)
+    print("\n## per gold file and split (a batch's half each): narratives, precision / recall (tp fp fn)")
+    files: dict[tuple[str, str], list] = {}
+    for nar in nars:
+        files.setdefault((nar.where.split(":")[0], nar.split), []).append(nar)
+    for (name, split), group in sorted(files.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        c = score(group).total()
+        print(f"  {split:<8} {name:<22} {len(group):>3}  {fmt(c.precision)} / {fmt(c.recall)}  ({c.tp:>3} {c.fp:>2} {c.fn:>3})")
     if args.errors:
         print("\n## errors")
         for nid, kind, fld, value in sorted(sc.errors):

@@ -88,8 +88,40 @@ class Context:
         for cue, m in L.cues.scan(toks):
             if skip.intersection(m):
                 continue
+            if cue.status == "charge" and len(m) == 1 and toks[m[0]].pos == "PRTF":
+                if not (m[0] + 1 < n and toks[m[0] + 1].low == "в"):
+                    continue  # «Обвиняемый Р. завербовал…»: the participle names the person, it charges nothing
+            if cue.id in L.habitual and self._habitual(m[0], m[-1], L.habitual[cue.id]):
+                continue  # "the kidnappers would beat the girls": a past habit, a fact
             self.hits.append(CueHit(cue, m[0], m[-1]))  # type: ignore[arg-type]
+        # a clause opened by a subordinating word ("when", «когда»): a forward cue in it stays in it
+        self.subordinate: set[int] = set()
+        for i, t in enumerate(toks):
+            if self.clause[i] != -1 and (i == 0 or self.clause[i - 1] != self.clause[i]) and t.low in L.subordinate:
+                self.subordinate.add(self.clause[i])
+        self.part_words = L.part_words
         self.charge_stop = sorted(m[0] for _, m in L.charge_barrier.scan(toks))
+
+    def _habitual(self, first: int, last: int, rule) -> bool:
+        """A habitual "would": none of the words that keep it hypothetical (a condition, a report of what
+        was said or planned, a counterfactual, a relative or purpose clause) is there."""
+        from .patterns import match_at
+
+        sentence, nxt, prev = rule
+        toks = self.s.tokens
+        if first and toks[first - 1].low in prev:
+            return False
+        for j in range(last + 1, min(len(toks), last + 3)):
+            if any(match_at(p, toks, j) is not None for p in nxt):
+                return False
+        return not any(True for _ in sentence.scan(toks))
+
+    def of_part(self, h: CueHit | None) -> bool:
+        """A negation of someone's part or knowledge ("did not take part in", «не знала о»), not of the act."""
+        if h is None or h.cue.status != "negated" or h.cue.scope != "clause":
+            return False
+        cl = self.nclause[h.first]
+        return any(self.nclause[t.i] == cl and (t.lemma in self.part_words or t.low in self.part_words) for t in self.s.tokens)
 
     def _opens(self, i: int, L: LangLexicon) -> bool:
         toks = self.s.tokens
@@ -117,6 +149,8 @@ class Context:
     def _forward_reaches(self, h: CueHit, i: int, stop_at_charge: bool) -> bool:
         if i <= h.last:
             return False
+        if self.clause[h.last] in self.subordinate and self.clause[i] != self.clause[h.last]:
+            return False  # "when they tried to run away, he beat them": the attempt is the running away
         for j in range(h.last + 1, i + 1):
             if self.barrier[j] or self.semicolon[j]:
                 return False

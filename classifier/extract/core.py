@@ -27,6 +27,7 @@ class Evidence:
     status: str
     rule: str
     cue: dict[str, Any] | None = None
+    of_part: bool = False  # negated as one person's part or knowledge: it makes no stated fact conflicting
 
     def as_dict(self) -> dict[str, Any]:
         d = {
@@ -92,12 +93,12 @@ def extract(
     sent_info: list[tuple[Context, list[int]]] = []
     date_items: list[tuple[Any, Context, Any]] = []
 
-    def add(fld: str, value: Any, a: int, b: int, status: str, rule: str, cue: dict | None) -> None:
+    def add(fld: str, value: Any, a: int, b: int, status: str, rule: str, cue: dict | None, of_part: bool = False) -> None:
         key = (fld, repr(value), a, b)
         if key in seen:
             return
         seen.add(key)
-        ev.append(Evidence(fld, value, a, b, text[a:b], status, rule, cue))
+        ev.append(Evidence(fld, value, a, b, text[a:b], status, rule, cue, of_part))
 
     for s in sentences(text):
         ctx = Context(s, L)
@@ -115,7 +116,7 @@ def extract(
             status, hit = ctx.status(idx, entry)
             a, b = _span(ctx, idx)
             for fld, value in entry.facts:
-                local.append(Evidence(fld, value, a, b, text[a:b], status, entry.id, _cue(text, ctx, hit)))
+                local.append(Evidence(fld, value, a, b, text[a:b], status, entry.id, _cue(text, ctx, hit), ctx.of_part(hit)))
                 if fld in ("acts", "means"):
                     fact_tokens.extend(idx)
                 if fld == "acts" and value in ("sale", "transfer", "purchase"):
@@ -125,7 +126,7 @@ def extract(
         for e in local:
             if e.field == "purposes" and any(v == e.value and a < e.end and e.start < b for v, a, b in done):
                 continue
-            add(e.field, e.value, e.start, e.end, e.status, e.rule, e.cue)
+            add(e.field, e.value, e.start, e.end, e.status, e.rule, e.cue, e.of_part)
             proposed_here = proposed_here or e.status == "proposed"
         sentence_facts.append((ctx, local))
         sent_info.append((ctx, fact_tokens))
@@ -220,11 +221,12 @@ def _dates(text: str, lg: str, items, add) -> None:
 
 def _assemble(case_id: str, ev: list[Evidence], items, names: dict[str, str], text: str, lg: str, add) -> dict[str, Any]:
     draft: dict[str, Any] = {"case_id": case_id}
-    # list fields: a value with proposed evidence, unless the text also says it did not happen
+    # list fields: a value with proposed evidence, unless the text also says it did not happen (a
+    # negation of one person's part — «сам он в похищении не участвовал» — does not say that)
     lists: dict[str, list[str]] = {}
     for fld in LIST_FIELDS:
         props = [e for e in ev if e.field == fld and e.status == "proposed"]
-        negs = {e.value for e in ev if e.field == fld and e.status == "negated"}
+        negs = {e.value for e in ev if e.field == fld and e.status == "negated" and not e.of_part}
         for e in props:
             if e.value in negs:
                 e.status = "conflicting"
@@ -302,6 +304,11 @@ def _people(items, names: dict[str, str], any_fact: bool, text: str, lg: str, ad
             if p is None and (m.name or m.age is not None):
                 p = _Person(role, name=m.name, age=m.age)
                 persons.append(p)
+                for _ in range(m.count - 1):  # "two 15-year-old girls": two persons, not one of that age
+                    twin = _Person(role, age=m.age)
+                    twin.mentions.append(m)
+                    twin.ctxs.append(ctx)
+                    persons.append(twin)
             if p is None:
                 loose.append((m, ctx))
                 continue
@@ -328,6 +335,9 @@ def _people(items, names: dict[str, str], any_fact: bool, text: str, lg: str, ad
                     v = getattr(m, attr)
                     if v is not None:
                         vals.append((v, m, ctx))
+                if attr == "sex" and any(m.epicene for m in p.mentions):
+                    # «ребёнок»… «его»: the masculine pronoun agrees with the word, it tells no sex
+                    vals = [x for x in vals if not (x[1].weak and x[0] == "male")]
                 if any(not m.weak for _, m, _ in vals):  # a pronoun's sex only where no noun tells one
                     vals = [x for x in vals if not x[1].weak]
                 distinct = {v for v, _, _ in vals}

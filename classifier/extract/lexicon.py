@@ -56,6 +56,10 @@ class LangLexicon:
     clause_start: frozenset[str] = frozenset()
     clause_start_bare: frozenset[str] = frozenset()
     barrier: frozenset[str] = frozenset()
+    subordinate: frozenset[str] = frozenset()
+    # cue id → (sentence patterns, patterns from the next two tokens, words just before) that keep it a cue
+    habitual: dict[str, tuple[Index, tuple[Pattern, ...], frozenset[str]]] = field(default_factory=dict)
+    part_words: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -99,6 +103,17 @@ def lexicon() -> Lexicon:
     digest.update(text.encode())
     words = _words(data, "rules/extract/facts.yaml")
     entries: dict[str, Entry] = {}
+    # `unless` patterns shared by every entry of some fields of a language (a shelter "for victims of
+    # sexual exploitation" names a kind of victim, no aim and no exploitation of this case)
+    shared: dict[tuple[str, str], tuple[Pattern, ...]] = {}
+    for n, raw in enumerate(data.get("shared_unless") or []):
+        where = f"rules/extract/facts.yaml: shared_unless {n + 1}"
+        if not isinstance(raw, dict) or set(raw) - {"lang", "fields", "patterns", "note"} or raw.get("lang") not in LANGS:
+            raise LexiconError(f"{where}: needs lang (en | ru), fields and patterns")
+        for fld in raw.get("fields") or []:
+            if fld not in LIST_FIELDS:
+                raise LexiconError(f"{where}: {fld!r} is not a field")
+            shared[(raw["lang"], fld)] = shared.get((raw["lang"], fld), ()) + _patterns(raw.get("patterns"), words, where)
     for n, raw in enumerate(data.get("entries") or []):
         where = f"rules/extract/facts.yaml: entry {n + 1}"
         if not isinstance(raw, dict):
@@ -126,7 +141,8 @@ def lexicon() -> Lexicon:
             raw["lang"],
             tuple(facts),
             _patterns(raw.get("patterns"), words, where),
-            _patterns(raw.get("unless") or [], words, where),
+            _patterns(raw.get("unless") or [], words, where)
+            + tuple(p for fld in dict.fromkeys(f for f, _ in facts) for p in shared.get((raw["lang"], fld), ())),
             bool(raw.get("intent")) or all(f == "purposes" for f, _ in facts),
         )
         entries[eid] = entry
@@ -143,11 +159,14 @@ def lexicon() -> Lexicon:
         L.clause_start = frozenset(str(w) for w in (data.get("clause_start") or {}).get(lg, []))
         L.clause_start_bare = frozenset(str(w) for w in (data.get("clause_start_bare") or {}).get(lg, []))
         L.barrier = frozenset(str(w) for w in (data.get("barrier") or {}).get(lg, []))
+        L.subordinate = frozenset(str(w) for w in (data.get("subordinate") or {}).get(lg, []))
+        L.part_words = frozenset(str(w) for w in (data.get("negated_part") or {}).get(lg, []))
         for p in _patterns((data.get("not_a_cue") or {}).get(lg, []), words, f"{where0}: not_a_cue.{lg}"):
             L.not_a_cue.add(p, None)
         for p in _patterns((data.get("charge_barrier") or {}).get(lg, []), words, f"{where0}: charge_barrier.{lg}"):
             L.charge_barrier.add(p, None)
     seen: set[str] = set()
+    cue_lang: dict[str, str] = {}
     for status, items in (data.get("cues") or {}).items():
         if status not in CUE_KINDS:
             raise LexiconError(f"{where0}: unknown cue kind {status!r} (one of {', '.join(CUE_KINDS)})")
@@ -163,8 +182,26 @@ def lexicon() -> Lexicon:
             if raw.get("scope") not in SCOPES or raw.get("lang") not in LANGS:
                 raise LexiconError(f"{where}: scope must be one of {', '.join(SCOPES)}, lang one of {', '.join(LANGS)}")
             cue = Cue(cid, status, raw["scope"], str(raw.get("kind") or ""), int(raw.get("span") or 3))
+            cue_lang[cid] = raw["lang"]
             for p in _patterns(raw.get("patterns"), words, where):
                 langs[raw["lang"]].cues.add(p, cue)
+    for n, raw in enumerate(data.get("habitual") or []):
+        where = f"{where0}: habitual {n + 1}"
+        cid = raw.get("cue") if isinstance(raw, dict) else None
+        if cid not in cue_lang:
+            raise LexiconError(f"{where}: `cue` must name a cue of this file")
+        if set(raw) - {"cue", "keep_if_sentence", "keep_if_next", "keep_if_prev", "note"}:
+            raise LexiconError(
+                f"{where}: unknown keys {sorted(set(raw) - {'cue', 'keep_if_sentence', 'keep_if_next', 'keep_if_prev'})}"
+            )
+        idx = Index()
+        for p in _patterns(raw.get("keep_if_sentence") or [], words, where):
+            idx.add(p, None)
+        langs[cue_lang[cid]].habitual[cid] = (
+            idx,
+            _patterns(raw.get("keep_if_next") or [], words, where),
+            frozenset(str(w) for w in raw.get("keep_if_prev") or []),
+        )
 
     # ---- people.yaml
     text, people = _file("people.yaml")

@@ -52,6 +52,9 @@ class Mention:
     citizenship_tokens: list[int] = field(default_factory=list)
     plural: bool = False  # "the girls", «девушек»: what it says is said of every person of its role
     weak: bool = False  # a pronoun: its sex counts only where no noun tells one
+    how: str = ""  # what gave the role: noun | cue | grammar | child
+    epicene: bool = False  # named by «ребёнок», «подросток»: a masculine word that agrees with it tells no sex
+    count: int = 1  # "two 15-year-old girls", «двух 16-летних школьниц»: so many persons of this age
 
 
 @functools.cache
@@ -86,6 +89,22 @@ def _tables(lang: str):
         frozenset(str(w) for w in p["age_not_exact"][lang]),
         frozenset(p["ru_sex_by_gender"]),
     )
+
+
+@functools.cache
+def _people_words(lang: str):
+    """(kin words, determiners, epicene nouns, masculine nouns whose plural tells the sex)."""
+    p = lexicon().people
+    return (
+        frozenset(str(w) for w in (p.get("kin") or {}).get(lang, [])),
+        frozenset(str(w) for w in (p.get("determiners") or {}).get(lang, [])),
+        frozenset(str(w) for w in p.get("ru_epicene") or []),
+        frozenset(str(w) for w in p.get("ru_male_plural") or []),
+    )
+
+
+AGE_WORD = re.compile(r"^(?:\d{1,2}|[a-z]+)-(?:year|month)s?-old$|^new-?born$")
+RU_CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 
 
 @functools.cache
@@ -156,7 +175,12 @@ def _pronoun(t: Token, lang: str) -> Noun | None:
     return table.get(t.lemma) or table.get(t.low)
 
 
-def _sex(t: Token, n: Noun, lang: str) -> str | None:
+def _sex(t: Token, n: Noun, lang: str, toks: list[Token]) -> str | None:
+    if lang == "ru":
+        if "plur" in t.tags and n.sex == "male" and t.lemma not in _people_words("ru")[3]:
+            return None  # «жители», «граждане», «школьники»: a generic masculine plural
+        if t.lemma in _tables("ru")[3] and t.i + 1 < len(toks) and _noun(toks[t.i + 1], lang) is not None:
+            return n.sex  # «несовершеннолетнего ребёнка»: an attribute; the noun it goes with tells the sex
     if n.sex:
         return n.sex
     if lang == "ru" and t.lemma in _tables("ru")[3] and "sing" in t.tags:
@@ -164,12 +188,98 @@ def _sex(t: Token, n: Noun, lang: str) -> str | None:
     return None
 
 
+def _cases(t: Token) -> set[str]:
+    """Every case pymorphy3 reads a Russian word in (its first reading and the others, `alt:`)."""
+    return {c for c in RU_CASES if c in t.tags or f"alt:{c}" in t.tags}
+
+
+def _case_tags(toks: list[Token], k: int) -> frozenset[str]:
+    """The grammemes of the person word at k, its case settled by a word that agrees with it when the
+    word alone is ambiguous: «её новорождённую дочь» (accusative, not the nominative «дочь» also is)."""
+    t = toks[k]
+    cases = _cases(t)
+    if len(cases) < 2:
+        return t.tags
+    for j in range(k - 1, max(-1, k - 3), -1):
+        a = toks[j]
+        if a.pos not in ("ADJF", "PRTF"):
+            break
+        ac = _cases(a) & cases
+        if len(ac) == 1:
+            return (t.tags - set(RU_CASES)) | ac
+    return t.tags
+
+
+def _relative_role(ctx: Context, k: int, lang: str, acts: list[tuple[int, bool]], giving: frozenset[int]) -> str | None:
+    """The role a relative clause gives the person it follows: "a man who forced them" (the actor), "a
+    girl who was sold" (the victim), «гражданину Б., 55 лет, который вывез ребёнка» (the actor),
+    «девушку, которую продали» (the victim)."""
+    toks = ctx.s.tokens
+    n = len(toks)
+    j = k + 1
+    if lang == "en":
+        if j < n and toks[j].text == ",":
+            j += 1
+        if not (j < n and toks[j].low == "who"):
+            return None
+    else:
+        while (
+            j < n
+            and j <= k + 8
+            and (
+                toks[j].text in ",."
+                or toks[j].low.isdigit()
+                or toks[j].low in ("лет", "года", "год", "г", "р")
+                or (len(toks[j].text) == 1 and toks[j].text.isupper())
+            )
+        ):
+            j += 1
+        if not (j < n and toks[j].lemma == "который"):
+            return None
+    rel = [(i, active) for i, active in acts if i > j and ctx.clause[i] == ctx.clause[j]]
+    if not rel:
+        return None
+    i, active = rel[0]
+    if any(_noun(x, lang) or _pronoun(x, lang) for x in toks[j + 1 : i]):
+        return None  # "a man who the girl said sold her": the clause has a subject of its own
+    if lang == "en":
+        return "offender" if active else "victim"
+    tags = toks[j].tags
+    if "nomn" in tags:
+        return "offender" if toks[i].pos in ("VERB", "GRND") else "victim" if toks[i].pos == "PRTS" else None
+    if "datv" in tags:
+        return "offender" if i in giving else None
+    if "accs" in tags:
+        return "victim"
+    return None
+
+
 def _role(
     ctx: Context, k: int, lang: str, acts: list[tuple[int, bool]], noun: Noun | None, giving: frozenset[int] = frozenset()
 ) -> str | None:
     """The role of the person at token k; `acts` are (token, is_active_verb) of the acts and means found."""
+    return _role_how(ctx, k, lang, acts, noun, giving)[0]
+
+
+def _role_how(
+    ctx: Context, k: int, lang: str, acts: list[tuple[int, bool]], noun: Noun | None, giving: frozenset[int] = frozenset()
+) -> tuple[str | None, str]:
+    """The role of the person at token k and what gave it: `noun`, `cue` (an offender or victim cue),
+    `grammar` (the acts around them), `child` (a child noun with nothing else said)."""
     if noun is not None and noun.role != "neutral":
-        return noun.role
+        return noun.role, "noun"
+    r = _role_cue(ctx, k, lang, acts)
+    if r:
+        return r, "cue"
+    r = _role_grammar(ctx, k, lang, acts, noun, giving)
+    if r:
+        return r, "grammar"
+    if noun is not None and noun.child and not _possessed(ctx.s.tokens, k, lang):
+        return "victim", "child"  # not "her son", "the couple's daughter": someone's child is not the victim by that
+    return None, ""
+
+
+def _role_cue(ctx: Context, k: int, lang: str, acts: list[tuple[int, bool]]) -> str | None:
     toks = ctx.s.tokens
     cl = ctx.clause[k]
     cues = _tables(lang)[1]
@@ -184,10 +294,21 @@ def _role(
     vc = _victim_cues(lang)
     if any(ctx.clause[x.i] == cl and (x.lemma in vc or x.low in vc) for x in toks[max(0, k - 5) : k]):
         return "victim"  # "police found 11 men", «освободили девушек»
+    return None
+
+
+def _role_grammar(
+    ctx: Context, k: int, lang: str, acts: list[tuple[int, bool]], noun: Noun | None, giving: frozenset[int]
+) -> str | None:
+    toks = ctx.s.tokens
+    cl = ctx.clause[k]
+    rel = _relative_role(ctx, k, lang, acts, giving)
+    if rel:
+        return rel
     same = [(i, active) for i, active in acts if ctx.clause[i] == cl] or acts
     if same:
         if lang == "ru":
-            tags = toks[k].tags
+            tags = _case_tags(toks, k)
             if "nomn" in tags:
                 # the subject: the first verb of an act or means after it (past participles and
                 # gerund phrases between them) says whether they did it or it was done to them
@@ -207,7 +328,11 @@ def _role(
         else:
             if any(x.low == "to" for x in toks[max(0, k - 3) : k]) and any(i in giving and i < k for i, _ in same):
                 return "offender"  # "sold her to a 45-year-old man": the buyer
-            if k > 0 and toks[k - 1].low == "by":
+            j = k - 1  # "by their father", "by a 45-year-old man": "by" names the one who acted
+            dets = _people_words("en")[1]
+            while j >= 0 and k - j <= 4 and (toks[j].low in dets or AGE_WORD.match(toks[j].low)):
+                j -= 1
+            if j >= 0 and toks[j].low == "by":
                 return "offender"
             preceding = [i for i, _ in same if k - 5 <= i < k]  # "seized a 15-year-old girl": the object
             following = [(i, active) for i, active in same if i > k]
@@ -221,8 +346,6 @@ def _role(
                 return "offender" if active else "victim"
             if any(i < k for i, _ in same):
                 return "victim"
-    if noun is not None and noun.child:
-        return "victim"
     return None
 
 
@@ -254,7 +377,8 @@ def mentions(
             return by_noun[k]
         n = _noun(toks[k], lang) if k is not None else None
         at = k if k is not None else anchor[0]
-        m = Mention(_role(ctx, at, lang, acts, n, giving), [], noun=k)
+        role, how = _role_how(ctx, at, lang, acts, n, giving)
+        m = Mention(role, [], noun=k, how=how)
         if k is not None:
             by_noun[k] = m
             if n is not None:
@@ -262,7 +386,8 @@ def mentions(
                 m.plural = (
                     "plur" in t.tags if lang == "ru" else (t.low.endswith("s") or t.low in {"men", "women", "children", "people"})
                 )
-                sx = _sex(toks[k], n, lang)
+                m.epicene = lang == "ru" and t.lemma in _people_words("ru")[2]
+                sx = _sex(toks[k], n, lang, toks)
                 if sx:
                     m.sex, m.sex_tokens = sx, [k]
             elif _is_name(toks[k]):
@@ -276,6 +401,8 @@ def mentions(
             mention_at(k, [k])
         else:
             pn = _pronoun(t, lang)
+            if pn is not None and _possessive_of_other(toks, k, lang):
+                continue  # "sold her baby", «её сыновей»: the owner of another person, not the victim
             if pn is not None:  # "her", «её»: a sex; the victim when an act was done to them
                 role = _pronoun_role(ctx, k, lang, acts)
                 if role:
@@ -304,14 +431,20 @@ def mentions(
             if m.age is not None and m.age != value:
                 m = mention_at(None, idx)
             m.age, m.age_tokens = value, idx
-            if lang == "ru" and kind.startswith("adj") and not m.sex:
-                at = toks[idx[0]]  # «15-летнюю»: the gender of the age word is the person's sex
+            if kind.startswith("adj") and m.plural:
+                m.count = _count_before(toks, idx[0], lang)
+            if lang == "ru" and kind.startswith("adj") and not m.sex and (k is None or _noun(toks[k], lang) is None):
+                # «15-летнюю»: the gender of the age word is the person's sex — unless it agrees with a
+                # noun, whose own word tells the sex or not («трёхлетнего ребёнка»: none)
+                at = toks[idx[0]]
                 if "sing" in at.tags and at.tags & {"femn", "masc"} and at.pos in ("ADJF", "NOUN"):
                     m.sex, m.sex_tokens = ("female" if "femn" in at.tags else "male"), [idx[0]]
             if lang == "ru" and kind.startswith("adj") and (k is None or _noun(toks[k], lang) is None):
                 # «15-летнюю Петрову»: the age word agrees with the person, and its case is not ambiguous
                 # as a surname's can be (Петрову: accusative of Петрова or dative of Петров)
-                m.role = _role(ctx, idx[0], lang, acts, None, giving) or m.role
+                r2, how2 = _role_how(ctx, idx[0], lang, acts, None, giving)
+                if r2:
+                    m.role, m.how = r2, how2
 
     # citizenship
     for k, t in enumerate(toks):
@@ -324,7 +457,71 @@ def mentions(
             m.citizenship, m.citizenship_tokens = code, ctoks
     for m in out:
         m.tokens = sorted(set(m.age_tokens + m.sex_tokens + m.citizenship_tokens + ([m.noun] if m.noun is not None else [])))
+        _check_offender(m, toks, lang)
     return [m for m in out if m.age is not None or m.sex or m.citizenship]
+
+
+COUNT_EN = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "both": 2}
+COUNT_RU = {
+    "два": 2,
+    "двое": 2,
+    "оба": 2,
+    "три": 3,
+    "трое": 3,
+    "четыре": 4,
+    "четверо": 4,
+    "пять": 5,
+    "пятеро": 5,
+    "шесть": 6,
+    "семь": 7,
+}
+
+
+def _count_before(toks: list[Token], i: int, lang: str) -> int:
+    """The number of persons an age speaks of: "two 15-year-old girls" (2), «двух 16-летних школьниц» (2)."""
+    if i == 0:
+        return 1
+    t = toks[i - 1]
+    if t.low.isdigit():
+        return int(t.low) if 1 < int(t.low) <= 10 else 1
+    return (COUNT_EN if lang == "en" else COUNT_RU).get(t.lemma if lang == "ru" else t.low, 1)
+
+
+def _check_offender(m: Mention, toks: list[Token], lang: str) -> None:
+    """Whose age is it? An offender role read from the grammar alone (not from the person's own noun
+    or an offender cue) is not trusted for a child: under 14 — no one is criminally liable, and a
+    new-born acts on no one — a child noun is then the victim (the grammar misread a case) and
+    anyone else no one; a child noun or an age under 18 is no offender unless the text says so."""
+    if m.role != "offender" or m.how != "grammar":
+        return
+    n = _noun(toks[m.noun], lang) if m.noun is not None else None
+    child = n is not None and n.child
+    if m.age is not None and m.age < 14:
+        m.role, m.how = ("victim", "child") if child else (None, "")
+    elif child or (m.age is not None and m.age < 18):
+        m.role, m.how = None, ""
+
+
+def _possessive_of_other(toks: list[Token], k: int, lang: str) -> bool:
+    """A possessive before a person: "her baby", "her new-born daughter", «её сыновей», «его жену»."""
+    kin = _people_words(lang)[0]
+    for j in range(k + 1, min(len(toks), k + 4)):
+        t = toks[j]
+        if _noun(t, lang) is not None or t.lemma in kin or t.low in kin:
+            # «передал её знакомому»: a dative person is the one she was given to, «её» the object
+            return not (lang == "ru" and t.tags & {"datv", "ablt"})
+        adj = (
+            t.pos in ("ADJF", "PRTF", "NUMR")
+            if lang == "ru"
+            else (
+                AGE_WORD.match(t.low)
+                or t.low
+                in ("own", "little", "young", "eldest", "youngest", "older", "younger", "elder", "only", "two", "three", "four")
+            )
+        )
+        if not adj:
+            return False
+    return False
 
 
 def _name_key(t: Token) -> str:
@@ -345,16 +542,78 @@ def _attach(toks: list[Token], idx: list[int], kind: str, lang: str) -> int | No
             return j
         return None
     skipped = 0
+    kin = _people_words(lang)[0]
     for j in range(idx[0] - 1, -1, -1):  # back to the person: past initials («Н.», «А.А.») and «Республики»
         t = toks[j]
+        if t.lemma in kin or t.low in kin:
+            return j  # "her friend, 19", «её подруга, 19 лет»: a relative's age, not the victim's
         if _noun(t, lang) is not None or _is_name(t):
-            return j
+            return _head(toks, j, lang)
         if t.text in ".," or (len(t.text) == 1 and t.text.isupper()):
             continue
         skipped += 1
         if skipped > 3:
             break
     return None
+
+
+def _person_word(t: Token, lang: str) -> bool:
+    kin = _people_words(lang)[0]
+    return _noun(t, lang) is not None or t.lemma in kin or t.low in kin
+
+
+def _head(toks: list[Token], j: int, lang: str) -> int:
+    """The person a postposed age belongs to when the word before it only names whose they are:
+    «Мать потерпевшей, 45 лет», «Отец девушки, 50 лет», "the mother of the victim, 45" — the mother."""
+    t = toks[j]
+    if lang == "ru":
+        i = j - 1
+        while (
+            i >= 0
+            and j - i <= 3
+            and (toks[i].pos in ("ADJF", "PRTF") or (len(toks[i].text) == 1 and toks[i].text.isupper()) or toks[i].text == ".")
+        ):
+            i -= 1  # «мать 15-летней потерпевшей»
+        # the head is the subject («Мать потерпевшей, 45 лет, обратилась…»), not «являясь тётей малолетнего К., 8 лет»
+        if "gent" in _cases(t) and i >= 0 and _person_word(toks[i], lang) and not _is_name(toks[i]) and "nomn" in toks[i].tags:
+            return i
+        return j
+    i = j - 1
+    dets = _people_words("en")[1]
+    while i >= 0 and j - i <= 4 and (toks[i].low in dets or AGE_WORD.match(toks[i].low)):
+        i -= 1
+    if i >= 1 and toks[i].low == "of" and _person_word(toks[i - 1], lang):
+        return i - 1
+    return j
+
+
+def _possessed(toks: list[Token], k: int, lang: str) -> bool:
+    """A person named as someone's: "her son", "the couple's daughter", «его сын», «сын потерпевшей»."""
+    i = k - 1
+    while i >= 0 and k - i <= 3:
+        t = toks[i]
+        if lang == "en":
+            if t.low in ("his", "her", "their", "its", "my", "our", "your") or t.low.endswith(("'s", "’s")):
+                return True
+            if not (
+                AGE_WORD.match(t.low) or t.low in ("own", "little", "young", "eldest", "youngest", "older", "younger", "elder")
+            ):
+                break
+        else:
+            if (
+                t.lemma in ("его", "ее", "их", "свой")
+                or (t.lemma == "она" and t.low == "ее")
+                or (t.lemma == "он" and t.low == "его")
+            ):
+                return True
+            if t.pos not in ("ADJF", "PRTF", "NUMR"):
+                break
+        i -= 1
+    if lang == "ru" and k + 1 < len(toks):
+        nxt = toks[k + 1]
+        if "gent" in nxt.tags and (_person_word(nxt, lang) or _is_name(nxt)) and "gent" not in toks[k].tags:
+            return True
+    return False
 
 
 def _citizenship(toks: list[Token], k: int, lang: str, countries: dict[str, str]) -> tuple[str | None, list[int]]:

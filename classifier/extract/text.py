@@ -36,9 +36,16 @@ def _morph():
 
 @functools.lru_cache(maxsize=200_000)
 def ru_word(word: str) -> tuple[str, str, frozenset[str]]:
-    """(lemma, part of speech, grammemes) of a lower-case Cyrillic word."""
-    p = _morph().parse(word)[0]
-    return p.normal_form.replace("ё", "е"), str(p.tag.POS or ""), frozenset(p.tag.grammemes)
+    """(lemma, part of speech, grammemes) of a lower-case Cyrillic word; `alt:<case>` marks a case of
+    another reading of the same word, so an ambiguous case can be settled by the words around it."""
+    parses = _morph().parse(word)
+    p = parses[0]
+    tags = set(p.tag.grammemes)
+    # the cases of the word's other readings as the same word («дочь»: nominative, or accusative): `alt:accs`
+    for q in parses[1:]:
+        if q.normal_form == p.normal_form and q.tag.POS == p.tag.POS and q.tag.case and q.tag.case not in tags:
+            tags.add(f"alt:{q.tag.case}")
+    return p.normal_form.replace("ё", "е"), str(p.tag.POS or ""), frozenset(tags)
 
 
 @dataclass(slots=True)
