@@ -201,7 +201,13 @@ class FactPattern(InputModel):
                 extra = [x for x in own or () if x not in case]
                 if extra:
                     raise ValueError(
-                        tr("model.offender_subset", id=o.id, key=key, extra=", ".join(extra), case=", ".join(case) or tr("model.none"))
+                        tr(
+                            "model.offender_subset",
+                            id=o.id,
+                            key=key,
+                            extra=", ".join(extra),
+                            case=", ".join(case) or tr("model.none"),
+                        )
                     )
         vids = {v.id for v in self.victims}
         if self.record:

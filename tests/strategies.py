@@ -14,16 +14,54 @@ PURPOSES = values("purposes")
 FLAGS = values("circumstances")
 RELATIONS = values("relations")
 # Flags that LAW.md section 4 maps to qualifying items (aggravations) of 166/167/170.
-QUALIFYING = ["group", "group_prior_conspiracy", "organised_group", "criminal_community", "crossed_state_border",
-              "held_abroad", "official_position_used", "harm_significant", "harm_grave", "harm_especially_grave",
-              "identity_documents_taken"]
-CHARGES = [("CC", "159", 1), ("CC", "159", 3), ("CC", "160", 1), ("CC", "160", 2), ("CC", "166", 1), ("CC", "166", 4),
-           ("CC", "167", 1), ("CC", "167", 2), ("CC", "168", 1), ("CC", "169", 1), ("CC", "209", 2), ("CoM", "122", None),
-           ("CC2017", "171", None), ("CC", "170", 1), ("CC", "166", None), ("CC", "160", None), ("CC", "166", 3),
-           ("CC", "172", 1), ("CoO", "109", None)]
-VICTIM_OFFENCES = [("CC", "378", 1), ("CC", "378", 2), ("CC", "379", 2), ("CC", "282", 1), ("CC", "283", 1),
-                   ("CoO", "residence", None), ("CC", "999", None), ("CC", "159", 1), ("CoO", "109", None), ("CoM", "122", None),
-                   ("CC", "256", 1), ("CC", "416", 2)]
+QUALIFYING = [
+    "group",
+    "group_prior_conspiracy",
+    "organised_group",
+    "criminal_community",
+    "crossed_state_border",
+    "held_abroad",
+    "official_position_used",
+    "harm_significant",
+    "harm_grave",
+    "harm_especially_grave",
+    "identity_documents_taken",
+]
+CHARGES = [
+    ("CC", "159", 1),
+    ("CC", "159", 3),
+    ("CC", "160", 1),
+    ("CC", "160", 2),
+    ("CC", "166", 1),
+    ("CC", "166", 4),
+    ("CC", "167", 1),
+    ("CC", "167", 2),
+    ("CC", "168", 1),
+    ("CC", "169", 1),
+    ("CC", "209", 2),
+    ("CoM", "122", None),
+    ("CC2017", "171", None),
+    ("CC", "170", 1),
+    ("CC", "166", None),
+    ("CC", "160", None),
+    ("CC", "166", 3),
+    ("CC", "172", 1),
+    ("CoO", "109", None),
+]
+VICTIM_OFFENCES = [
+    ("CC", "378", 1),
+    ("CC", "378", 2),
+    ("CC", "379", 2),
+    ("CC", "282", 1),
+    ("CC", "283", 1),
+    ("CoO", "residence", None),
+    ("CC", "999", None),
+    ("CC", "159", 1),
+    ("CoO", "109", None),
+    ("CoM", "122", None),
+    ("CC", "256", 1),
+    ("CC", "416", 2),
+]
 
 
 def subset(xs: list[str], max_size: int = 4):

@@ -415,7 +415,9 @@ def test_report_fits_a_narrow_terminal_and_never_breaks_a_case_number(batch, lan
     lines = narrow.stdout.splitlines()
     assert max(map(len, lines)) <= 80
     for i, cid in enumerate(ids, 1):  # one block a case: its number, its case id whole, where it is
-        assert any(line.startswith(f"{i:>{len(str(len(ids)))}}. {cid}  ") and f"{Path(batch['ref']).name}:" in line for line in lines), cid
+        assert any(
+            line.startswith(f"{i:>{len(str(len(ids)))}}. {cid}  ") and f"{Path(batch['ref']).name}:" in line for line in lines
+        ), cid
     wide = thb("report", str(batch["ref"]), env=dict(env, COLUMNS="200"))
     assert all(cid in wide.stdout for cid in ids) and "┃ #" in wide.stdout  # a table when there is room
 
@@ -513,6 +515,9 @@ def test_chart_bars_start_after_the_longest_label():
     with i18n.use("ru"):
         svg = svg_chart(chart)
     labels = re.findall(r"<text x='0' [^>]*>([^<]+)</text>", svg)
-    bars = {float(x) for x in re.findall(r"<rect x='([\d.]+)' y='\d+' width='[\d.]+' height='12' fill='#(?:8aa1b8|b3261e)'><title>", svg)}
+    bars = {
+        float(x)
+        for x in re.findall(r"<rect x='([\d.]+)' y='\d+' width='[\d.]+' height='12' fill='#(?:8aa1b8|b3261e)'><title>", svg)
+    }
     assert labels and len(bars) == 1
     assert bars.pop() >= 7.5 * max(len(x) for x in labels), labels

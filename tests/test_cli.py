@@ -118,7 +118,10 @@ def test_validate_lists_every_bad_record(tmp_path):
 
 
 BAD = {
-    "unknown key (path named, suggestion)": ("case_id: A\nvictims:\n  - {id: V1, agee: 15}\n", ["victims[0].agee", "did you mean `age`"]),
+    "unknown key (path named, suggestion)": (
+        "case_id: A\nvictims:\n  - {id: V1, agee: 15}\n",
+        ["victims[0].agee", "did you mean `age`"],
+    ),
     "wrong type": ("case_id: A\nvictims:\n  - {id: V1, age: fifteen}\n", ["victims[0].age", "whole number"]),
     "negative age": ("case_id: A\nvictims:\n  - {id: V1, age: -3}\n", ["victims[0].age", "must be at least 0"]),
     "absurd age": ("case_id: A\noffenders:\n  - {id: P1, age: 300}\n", ["offenders[0].age", "must be at most 120"]),
@@ -130,8 +133,14 @@ BAD = {
     "empty file": ("", ["empty"]),
     "not a mapping": ("- 1\n- 2\n", ["mapping"]),
     "missing case_id": ("victims: []\n", ["case_id: required"]),
-    "unknown victim in record": ("case_id: A\nvictims: [{id: V1}]\nrecord:\n  victim_charged_with: [{victim: V9, instrument: CC, article: '378'}]\n", ["V9", "not a victim id"]),
-    "age contradicts birth date": ("case_id: A\noffence_date: 2020-01-01\nvictims: [{id: V1, age: 30, birth_date: 2010-01-01}]\n", ["contradicts birth_date"]),
+    "unknown victim in record": (
+        "case_id: A\nvictims: [{id: V1}]\nrecord:\n  victim_charged_with: [{victim: V9, instrument: CC, article: '378'}]\n",
+        ["V9", "not a victim id"],
+    ),
+    "age contradicts birth date": (
+        "case_id: A\noffence_date: 2020-01-01\nvictims: [{id: V1, age: 30, birth_date: 2010-01-01}]\n",
+        ["contradicts birth_date"],
+    ),
 }
 
 

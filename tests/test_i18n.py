@@ -65,9 +65,26 @@ def test_each_language_catalogue_file_has_its_twin():
 
 def _rule_base_keys() -> dict[str, set[str]]:
     """Every English text of the rule base a user can see, by the section of rules/ru.yaml that translates it."""
-    keys: dict[str, set[str]] = {k: set() for k in (
-        "rules", "elements", "articles", "parts", "items", "penalties", "vocabulary", "readings", "open_questions",
-        "missing_facts", "warnings", "non_punishment", "consequences", "law_by_date", "prosecution")}
+    keys: dict[str, set[str]] = {
+        k: set()
+        for k in (
+            "rules",
+            "elements",
+            "articles",
+            "parts",
+            "items",
+            "penalties",
+            "vocabulary",
+            "readings",
+            "open_questions",
+            "missing_facts",
+            "warnings",
+            "non_punishment",
+            "consequences",
+            "law_by_date",
+            "prosecution",
+        )
+    }
     for prog in programs().values():
         keys["rules"] |= {r.id for r in prog.rules.values() if not r.generated}
     for art, data in article_logic().items():
@@ -88,8 +105,9 @@ def _rule_base_keys() -> dict[str, set[str]]:
         keys["readings"].add(f"{rid}.reading")
         if r.get("rival"):
             keys["readings"].add(f"{rid}.rival")
-    keys["open_questions"] = set(yaml.safe_load((ROOT / "rules" / "readings.yaml").read_text())["open_questions"][i]["id"]
-                                 for i in range(3))
+    keys["open_questions"] = set(
+        yaml.safe_load((ROOT / "rules" / "readings.yaml").read_text())["open_questions"][i]["id"] for i in range(3)
+    )
     files = logic_files()
     keys["missing_facts"] = set(files["missing-facts.rules.yaml"]["facts"])
     keys["warnings"] = set(files["warnings.rules.yaml"]["texts"])
@@ -169,11 +187,18 @@ def test_any_russian_classification_is_in_russian(facts):
 
 def test_legal_terms_follow_the_russian_code():
     ru = rule_base_ru()["vocabulary"]
-    for kind, value, term in (("acts", "recruitment", "вербовка"), ("acts", "transportation", "перевозка"),
-                              ("acts", "harbouring", "укрывательство"), ("acts", "receipt", "прием"),
-                              ("acts", "transfer", "передача"), ("means", "threat", "угроза"),
-                              ("means", "blackmail", "шантаж"), ("means", "abduction", "похищение"),
-                              ("means", "fraud", "мошенничество"), ("means", "deception", "обман")):
+    for kind, value, term in (
+        ("acts", "recruitment", "вербовка"),
+        ("acts", "transportation", "перевозка"),
+        ("acts", "harbouring", "укрывательство"),
+        ("acts", "receipt", "прием"),
+        ("acts", "transfer", "передача"),
+        ("means", "threat", "угроза"),
+        ("means", "blackmail", "шантаж"),
+        ("means", "abduction", "похищение"),
+        ("means", "fraud", "мошенничество"),
+        ("means", "deception", "обман"),
+    ):
         assert term in ru[f"{kind}.{value}"].lower()
     assert catalogue()["166"].title_ru == "Торговля людьми"
     assert catalogue()["167"].title_ru == "Торговля детьми"
@@ -332,8 +357,12 @@ def test_the_russian_report_of_every_library_case_shows_no_english_label_and_no_
 
 @pytest.mark.parametrize("article", ["166", "167", "170", "185", "416", "160-1"])
 def test_thb_articles_in_russian_shows_no_english_label_and_no_file(article):
-    r = subprocess.run([THB, "articles", article, "--lang", "ru"], capture_output=True, text=True,
-                       env={"COLUMNS": "200", "PATH": str(Path(THB).parent)})
+    r = subprocess.run(
+        [THB, "articles", article, "--lang", "ru"],
+        capture_output=True,
+        text=True,
+        env={"COLUMNS": "200", "PATH": str(Path(THB).parent)},
+    )
     assert r.returncode == 0, r.stderr
     text = re.sub(r"^\s+[\w-]+-[\w-]+: ", "  ", r.stdout, flags=re.M)  # rule ids are codes
     assert not _screen_english(text), _screen_english(text)[:5]

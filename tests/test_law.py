@@ -2092,8 +2092,15 @@ def test_v4_s3_penalty_limits_for_an_offender_aged_17_especially_grave():
 
 
 def test_v4_s3_penalty_limits_14_15_halved_minimum_R_JUVENILE_RANGE():
-    f = run(victim_age=15, means=["deception"], purposes=["prostitution"], acts=["harbouring"],
-            victim={"pregnant": True}, circumstances=["offender_knew_pregnant"], offender_age=15)
+    f = run(
+        victim_age=15,
+        means=["deception"],
+        purposes=["prostitution"],
+        acts=["harbouring"],
+        victim={"pregnant": True},
+        circumstances=["offender_knew_pregnant"],
+        offender_age=15,
+    )
     q = qual(f, "166", part=3)  # 8 to 11, especially grave
     (lim,) = q.penalty_limits
     assert lim.imprisonment == [4, 10]  # min(5, 8, 8 / 2) = 4; max min(11, 10)
@@ -2130,14 +2137,18 @@ def test_v4_s3_175_religious_marriage_rite_with_a_child():
 
 
 def test_v4_s3_175_concurrent_beside_172():
-    f = run(**{**BRIDE_KIDNAPPING, "circumstances": BRIDE_KIDNAPPING["circumstances"] + ["religious_marriage_rite"]},
-            victim_age=16)
+    f = run(
+        **{**BRIDE_KIDNAPPING, "circumstances": BRIDE_KIDNAPPING["circumstances"] + ["religious_marriage_rite"]}, victim_age=16
+    )
     assert primary_is(f, "172", 2) and qual(f, "175").role == "concurrent", summary(f)
 
 
 def test_v4_s3_416_mercenary_recruitment_of_a_child_concurrent_R_AGGREGATE_416():
-    f = run(victim_age=17, **{**FORCED_LABOUR_ABROAD, "purposes": ["armed_conflict"]},
-            circumstances=["crossed_state_border", "paid_to_fight"])
+    f = run(
+        victim_age=17,
+        **{**FORCED_LABOUR_ABROAD, "purposes": ["armed_conflict"]},
+        circumstances=["crossed_state_border", "paid_to_fight"],
+    )
     assert primary_is(f, "167", 2)
     q = qual(f, "416", part=3)
     assert q.role == "concurrent" and q.items == [3] and "R-AGGREGATE-416" in q.readings
@@ -2150,9 +2161,12 @@ def test_v4_s3_416_needs_the_note_s_conditions():
 
 def test_v4_s3_256_and_416_2_only_as_the_victim_s_own_offence():
     for art, part in (("256", 1), ("416", 2)):
-        f = run(**{**FORCED_LABOUR_ABROAD, "purposes": ["armed_conflict"]}, exploitation=["armed_conflict"],
-                circumstances=["paid_to_fight"] if art == "416" else [],
-                **offence(instrument="CC", article=art, part=part, caused_by_trafficking=True))
+        f = run(
+            **{**FORCED_LABOUR_ABROAD, "purposes": ["armed_conflict"]},
+            exploitation=["armed_conflict"],
+            circumstances=["paid_to_fight"] if art == "416" else [],
+            **offence(instrument="CC", article=art, part=part, caused_by_trafficking=True),
+        )
         assert np_for(f, art).applies == "unclear"  # grave or especially grave: outside the note
         assert not [q for q in quals(f, art) if q.part == part]  # the engine never qualifies a victim
         assert any(f"art. {art}" in w for w in f.warnings), f.warnings
@@ -2169,16 +2183,27 @@ def test_v4_s3_notes_name_outside_articles_with_their_titles():
 
 
 def test_v4_s3_154_155_caution_makes_157_and_159_alternative():
-    f = run(victim_age=15, acts=[], means=["force"], purposes=["prostitution"], exploitation=["prostitution"],
-            circumstances=["sexual_acts_with_victim"])
+    f = run(
+        victim_age=15,
+        acts=[],
+        means=["force"],
+        purposes=["prostitution"],
+        exploitation=["prostitution"],
+        circumstances=["sexual_acts_with_victim"],
+    )
     assert qual(f, "157").role == "alternative" and qual(f, "159").role == "alternative", summary(f)
     assert "154" in " ".join(f.law.notes) and "155" in " ".join(f.law.notes)
 
 
 # --- section 4 -------------------------------------------------------------------------------------
 def test_v4_s4_abduction_with_purpose_forced_marriage_is_172_without_the_flag():
-    f = run(acts=["transportation"], means=["abduction"], purposes=["forced_marriage"], circumstances=["held_against_will"],
-            **record(charges=[charge("172", 1)]))
+    f = run(
+        acts=["transportation"],
+        means=["abduction"],
+        purposes=["forced_marriage"],
+        circumstances=["held_against_will"],
+        **record(charges=[charge("172", 1)]),
+    )
     assert primary_is(f, "172", 1) and f.misclassification == []
     assert not has_missing(f, "circumstances.marriage_purpose")
 
@@ -2200,9 +2225,15 @@ def test_v4_s4_dangerous_violence_leaves_blackmail_for_170_2_4():
 
 # --- section 5 -------------------------------------------------------------------------------------
 def test_v4_s5_R_167_SPECIAL_LIMIT_pregnant_child_known_to_be_pregnant():
-    f = run(victim_age=17, victim={"pregnant": True}, acts=["recruitment", "transportation"], means=["deception"],
-            purposes=["sexual_exploitation"], circumstances=["offender_knew_pregnant"],
-            **record(charges=[charge("166", 3)]))
+    f = run(
+        victim_age=17,
+        victim={"pregnant": True},
+        acts=["recruitment", "transportation"],
+        means=["deception"],
+        purposes=["sexual_exploitation"],
+        circumstances=["offender_knew_pregnant"],
+        **record(charges=[charge("166", 3)]),
+    )
     assert primary_is(f, "166", 3) and f.primary.items == [1]
     c = qual(f, "167", role="competing", part=1)
     for q in (f.primary, c):
@@ -2212,8 +2243,7 @@ def test_v4_s5_R_167_SPECIAL_LIMIT_pregnant_child_known_to_be_pregnant():
 
 
 def test_v4_s5_R_167_SPECIAL_LIMIT_pregnancy_switches_only_with_the_offender_s_knowledge():
-    f = run(victim_age=17, victim={"pregnant": True}, acts=["recruitment"], means=["deception"],
-            purposes=["sexual_exploitation"])
+    f = run(victim_age=17, victim={"pregnant": True}, acts=["recruitment"], means=["deception"], purposes=["sexual_exploitation"])
     assert primary_is(f, "167", 1), summary(f)
     assert qual(f, "166", role="competing").part == 3
     assert has_missing(f, "circumstances.offender_knew_pregnant")
@@ -2227,8 +2257,11 @@ def test_v4_s5_R_167_SPECIAL_LIMIT_dependent_child():
 
 
 def test_v4_s5_R_167_SPECIAL_LIMIT_a_co_offender_aged_15_counts_for_166_s_group_items_only():
-    f = run(**{**PROSTITUTION_CHILD, "means": ["deception"]}, offenders=[offender("P1", 30), offender("P2", 15)],
-            circumstances=["group_prior_conspiracy"])  # 166(2) item 3 (6 to 8) against 167(1) (5 to 8)
+    f = run(
+        **{**PROSTITUTION_CHILD, "means": ["deception"]},
+        offenders=[offender("P1", 30), offender("P2", 15)],
+        circumstances=["group_prior_conspiracy"],
+    )  # 166(2) item 3 (6 to 8) against 167(1) (5 to 8)
     assert primary_is(f, "166", 2) and sorted(f.primary.offenders) == ["P1", "P2"], summary(f)
     assert "R-167-SPECIAL-LIMIT" in f.primary.readings
 
@@ -2239,21 +2272,29 @@ def test_v4_s5_R_167_SPECIAL_unchanged_when_167_is_at_least_as_severe():
 
 
 def test_v4_s5_the_general_kidnapping_prevails_over_172_when_more_severe():
-    f = run(**{**BRIDE_KIDNAPPING, "circumstances": BRIDE_KIDNAPPING["circumstances"] + ["group_prior_conspiracy"]},
-            offenders=[offender("P1", 30), offender("P2", 28)])
+    f = run(
+        **{**BRIDE_KIDNAPPING, "circumstances": BRIDE_KIDNAPPING["circumstances"] + ["group_prior_conspiracy"]},
+        offenders=[offender("P1", 30), offender("P2", 28)],
+    )
     assert primary_is(f, "165", 2), summary(f)  # 7 to 10 against 172(1) 5 to 7
     assert qual(f, "172").role == "competing" and "R-MARRIAGE-SPECIAL" in qual(f, "172").readings
 
 
 def test_v4_s5_169_absorbed_by_the_held_abroad_item_and_holding_at_home_asked():
-    f = run(victim_age=16, acts=["recruitment", "transportation"], means=["deception"], purposes=["prostitution"],
-            circumstances=["crossed_state_border", "held_abroad", "held_against_will"])
+    f = run(
+        victim_age=16,
+        acts=["recruitment", "transportation"],
+        means=["deception"],
+        purposes=["prostitution"],
+        circumstances=["crossed_state_border", "held_abroad", "held_against_will"],
+    )
     assert primary_is(f, "167", 2)
     q = qual(f, "169")
     assert q.role == "excluded" and "held abroad" in q.reason
     assert any("inside the Kyrgyz Republic" in m.question for m in f.missing_facts)
-    without = run(victim_age=16, acts=["recruitment"], means=["deception"], purposes=["prostitution"],
-                  circumstances=["held_against_will"])
+    without = run(
+        victim_age=16, acts=["recruitment"], means=["deception"], purposes=["prostitution"], circumstances=["held_against_will"]
+    )
     assert qual(without, "169").role == "concurrent"  # no holding abroad: a further crime beside 167
 
 
@@ -2304,8 +2345,15 @@ def test_v4_s7_parent_or_carer_as_offender_no_reconciliation_R_REPRESENTATIVE_OF
 
 
 def test_v4_s7_parent_as_offender_opened_on_complaint_permitted_with_warning():
-    f = run(victim_age=10, acts=[], means=[], purposes=[], exploitation=["begging"], offender={"relation": "parent"},
-            **record(opened_on_victim_complaint=True))
+    f = run(
+        victim_age=10,
+        acts=[],
+        means=[],
+        purposes=[],
+        exploitation=["begging"],
+        offender={"relation": "parent"},
+        **record(opened_on_victim_complaint=True),
+    )
     assert f.prosecution.reconciliation_permitted is True
     assert any("opened on the victim's complaint" in w for w in f.warnings)
 
@@ -2325,7 +2373,9 @@ def test_v4_s7_before_december_2021_mode_and_reconciliation_marked_uncertain(dat
 
 # --- section 8 -------------------------------------------------------------------------------------
 def test_v4_s8_one_capacity_basis_never_both():
-    crime = np_for(run(victim_age=13, means=[], **offence(instrument="CC", article="378", part=1, caused_by_trafficking=True)), "378")
+    crime = np_for(
+        run(victim_age=13, means=[], **offence(instrument="CC", article="378", part=1, caused_by_trafficking=True)), "378"
+    )
     assert crime.applies == "yes" and crime.basis == ["CC art. 28"]
     off = np_for(run(victim_age=15, means=[], **offence(instrument="CoO", article="431", caused_by_trafficking=True)), "431")
     assert off.applies == "yes" and off.basis == ["CoO art. 15 part 1"]
@@ -2336,7 +2386,10 @@ def test_v4_s8_law55_before_17_march_2005_R_NP_LATER_LAW():
     n = np_for(f, "122")
     assert n.applies == "yes" and "R-NP-LATER-LAW" in n.readings and n.interpretation
     assert "17 March 2005" in n.reason
-    assert "R-NP-LATER-LAW" not in np_for(run(**offence(instrument="CoM", article="122", caused_by_trafficking=True)), "122").readings
+    assert (
+        "R-NP-LATER-LAW"
+        not in np_for(run(**offence(instrument="CoM", article="122", caused_by_trafficking=True)), "122").readings
+    )
 
 
 def test_v4_s8_a_code_of_misconduct_offence_is_a_misdemeanour_not_an_administrative_offence():

@@ -66,7 +66,6 @@ ONLY_IN = {
 ROOT_FORWARDS = ("classify", "classify_many", "FactPattern", "Findings")
 
 
-
 def modules() -> dict[str, Path]:
     out = {}
     for p in sorted(PKG.rglob("*.py")):

@@ -41,7 +41,15 @@ def test_recorded_consent_never_changes_a_qualification(facts):
 
 
 @SETTINGS
-@given(fact_patterns(victim_ages=st.integers(0, 17)), st.lists(st.sampled_from(["threat", "force", "coercion", "deception", "debt_bondage", "abuse_of_power"]), min_size=1, max_size=2, unique=True))
+@given(
+    fact_patterns(victim_ages=st.integers(0, 17)),
+    st.lists(
+        st.sampled_from(["threat", "force", "coercion", "deception", "debt_bondage", "abuse_of_power"]),
+        min_size=1,
+        max_size=2,
+        unique=True,
+    ),
+)
 def test_child_victim_means_never_decide_whether_trafficking_is_made_out(facts, means):
     def made_out(f: Findings) -> bool:
         return any(q.article in TRAFFICKING and q.role != "excluded" for q in f.qualifications)
@@ -109,9 +117,26 @@ def test_exactly_one_primary_whenever_an_article_is_fully_made_out(facts):
 REQUIRED = {
     "": {"case_id", "law", "qualifications", "misclassification", "prosecution", "non_punishment", "missing_facts", "warnings"},
     "law": {"instrument", "edition", "offence_date", "notes"},
-    "qualification": {"instrument", "article", "part", "items", "title", "role", "reason", "offenders", "victims", "gravity",
-                      "prosecution", "penalty", "penalty_limits", "interpretation", "readings", "historical_equivalent",
-                      "elements", "sources"},
+    "qualification": {
+        "instrument",
+        "article",
+        "part",
+        "items",
+        "title",
+        "role",
+        "reason",
+        "offenders",
+        "victims",
+        "gravity",
+        "prosecution",
+        "penalty",
+        "penalty_limits",
+        "interpretation",
+        "readings",
+        "historical_equivalent",
+        "elements",
+        "sources",
+    },
     "element": {"element", "status", "facts", "reason", "source", "interpretation"},
     "misclassification": {"charged", "suggested", "kind", "severity", "explanation", "consequences", "interpretation"},
     "prosecution": {"mode", "reconciliation_permitted", "basis", "flags"},
@@ -170,11 +195,25 @@ def test_facts_md_example_keys_are_all_produced():
     text = (Path(__file__).resolve().parents[2] / "shared" / "domain" / "FACTS.md").read_text()
     block = text.split("```json", 1)[1].split("```", 1)[0]
     example = json.loads(block.replace('"..."', '"x"'))
-    ours = classify({"case_id": "k", "offence_date": "2023-04-10", "victims": [{"id": "V1", "age": 15, "offences": [
-        {"instrument": "CC", "article": "378", "part": 1, "caused_by_trafficking": True}]}],
-        "offenders": [{"id": "P1", "age": 17}, {"id": "P2", "age": 17}], "acts": ["receipt", "harbouring"],
-        "means": [], "purposes": ["prostitution"], "circumstances": ["group_prior_conspiracy"],
-        "record": {"charges": [{"instrument": "CC", "article": "159", "part": 3}]}}).model_dump(mode="json")
+    ours = classify(
+        {
+            "case_id": "k",
+            "offence_date": "2023-04-10",
+            "victims": [
+                {
+                    "id": "V1",
+                    "age": 15,
+                    "offences": [{"instrument": "CC", "article": "378", "part": 1, "caused_by_trafficking": True}],
+                }
+            ],
+            "offenders": [{"id": "P1", "age": 17}, {"id": "P2", "age": 17}],
+            "acts": ["receipt", "harbouring"],
+            "means": [],
+            "purposes": ["prostitution"],
+            "circumstances": ["group_prior_conspiracy"],
+            "record": {"charges": [{"instrument": "CC", "article": "159", "part": 3}]},
+        }
+    ).model_dump(mode="json")
 
     def keys(a, b, path=""):
         if isinstance(a, dict):
@@ -246,8 +285,9 @@ def test_legal_entities_alone_are_never_qualified(facts):
 @given(fact_patterns())
 def test_an_offender_who_took_no_act_and_no_group_is_never_a_trafficker(facts):
     facts = copy.deepcopy(facts)
-    facts["circumstances"] = [c for c in facts["circumstances"] if c not in ("group", "group_prior_conspiracy",
-                                                                             "organised_group", "criminal_community")]
+    facts["circumstances"] = [
+        c for c in facts["circumstances"] if c not in ("group", "group_prior_conspiracy", "organised_group", "criminal_community")
+    ]
     if not facts["offenders"]:
         return
     facts["offenders"][0]["acts"] = []
@@ -273,4 +313,3 @@ def test_prosecution_follows_the_qualifications(facts):
         assert f.prosecution.reconciliation_permitted is False
     if facts.get("offence_date") and facts["offence_date"] < "2021-12-01":
         assert "R-RETRO" in f.prosecution.basis  # never stated as settled
-

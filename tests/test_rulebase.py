@@ -22,14 +22,21 @@ from classifier.runtime import memo
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-CASE = {"case_id": "G", "victims": [{"id": "V1", "age": 15}], "offenders": [{"id": "P1", "age": 30}],
-        "acts": ["harbouring"], "purposes": ["prostitution"]}
+CASE = {
+    "case_id": "G",
+    "victims": [{"id": "V1", "age": 15}],
+    "offenders": [{"id": "P1", "age": 30}],
+    "acts": ["harbouring"],
+    "purposes": ["prostitution"],
+}
 
 
 def test_guard_the_full_rule_base_builds_and_classifies_under_a_timeout():
     """durable-rules hangs silently past ~510 rules: build everything in a fresh process, with a deadline."""
-    code = ("from classifier import classify; f = classify(" + repr(CASE) + ", backend='durable'); "
-            "print(f.primary.article, f.primary.part)")
+    code = (
+        "from classifier import classify; f = classify(" + repr(CASE) + ", backend='durable'); "
+        "print(f.primary.article, f.primary.part)"
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["167", "1"]
@@ -65,7 +72,7 @@ def test_vocabulary_matches_the_facts_md_enumerations():
     # the case-level lists (at the start of a line), not the v4 per-offender `acts:` / `means:`
     for kind, anchor in (("acts", "\nacts: [receipt"), ("means", "\nmeans: [threat"), ("purposes", "\npurposes: [prostitution]")):
         line_start = facts.index(anchor)
-        block = facts[line_start: facts.index("\n\n", line_start) if "\n\n" in facts[line_start:] else None]
+        block = facts[line_start : facts.index("\n\n", line_start) if "\n\n" in facts[line_start:] else None]
         listed = set(re.findall(r"\b[a-z_]+\b", block.split("#", 1)[1])) if "#" in block else set()
         for v in vocabulary()[kind]:
             assert v in listed or v in block, (kind, v)

@@ -130,7 +130,11 @@ def _check(check: Any, f: Finding, target: str, made: dict[str, int | None], d: 
         if tmax >= fmax:
             return True, ""
         return False, tr(
-            "engine.check.max", target=ref(target, tpart, form="notation"), tmax=f"{tmax:g}", mine=ref(f.article, f.part, form="notation"), fmax=f"{fmax:g}"
+            "engine.check.max",
+            target=ref(target, tpart, form="notation"),
+            tmax=f"{tmax:g}",
+            mine=ref(f.article, f.part, form="notation"),
+            fmax=f"{fmax:g}",
         )
     if isinstance(check, dict) and "item" in check:
         want = check["item"]  # like "166(2)5"

@@ -104,7 +104,13 @@ def _chart(chart: list[dict[str, Any]]) -> dict[str, Any]:
                 "label": shown(c["article"]),
                 "label_y": y + bar_h + 4,
                 "bars": [
-                    {"y": y + j * (bar_h + 2), "w": round(bar_w * c[key] / peak, 1), "colour": colour, "value": c[key], "name": names[key]}
+                    {
+                        "y": y + j * (bar_h + 2),
+                        "w": round(bar_w * c[key] / peak, 1),
+                        "colour": colour,
+                        "value": c[key],
+                        "name": names[key],
+                    }
                     for j, (key, colour) in enumerate(CHART_COLOURS)
                 ],
             }

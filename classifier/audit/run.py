@@ -128,8 +128,6 @@ def _remove_stale_exports(out: str) -> None:
                     os.unlink(entry.path)
 
 
-
-
 def _is_empty_db(conn: sqlite3.Connection) -> bool:
     """A database with no table, or the schema without any meta or row: what a run killed before its
     first commit could leave (before the schema and meta were written in one transaction)."""

@@ -84,6 +84,7 @@ def read_only_uri(path: str) -> str:
     """A read-only SQLite URI for any file name (`#`, `?` and `%` in a name are percent-encoded)."""
     return Path(path).absolute().as_uri() + "?mode=ro"
 
+
 def integrity(conn: sqlite3.Connection, path: str) -> None:
     """InputError when SQLite finds the database damaged (a disk fault, a copy cut short, a file edited)."""
     try:

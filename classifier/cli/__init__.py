@@ -63,7 +63,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-
 def _take_lang(argv: list[str]) -> list[str]:
     """`--lang ru` works on every command (and before it): take it out of argv and set it."""
     rest, i = [], 0

@@ -161,6 +161,5 @@ def articles(
                 out.print(f"    [dim]{tr('report.rival', text=r['rival'])}[/dim]")
 
 
-
 def register(app: typer.Typer) -> None:
     app.command()(articles)

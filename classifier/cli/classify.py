@@ -115,7 +115,6 @@ def schema() -> None:
     sys.stdout.write(json.dumps(FactPattern.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
-
 def register(app: typer.Typer) -> None:
     app.command()(classify)
     app.command()(validate)

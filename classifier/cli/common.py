@@ -89,4 +89,3 @@ def refuse_drafts(recs, allowed: bool) -> set[int]:
             err.print(f"[red]{tr('input.error')}[/red] {tr('draft.refused', name=name)}", highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     return {id(r) for r in drafts}
-

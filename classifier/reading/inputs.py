@@ -435,5 +435,3 @@ def parse(name: str, text: str) -> list[tuple[int | None, Any]]:
             raise InputError(tr("input.empty_list", name=name))
         return [(None, o) for o in obj]
     return [(None, obj)]
-
-
