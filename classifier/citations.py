@@ -91,9 +91,13 @@ def _rng(x: str) -> str:
 _CITE_RULES: list[tuple[str, Any]] = [
     (rf"CC (\d{{4}}) art\. ({_NUM})( note)?", lambda m: ("примечание к " if m[3] else "") + f"ст. {m[2]} УК {m[1]} г."),
     (rf"CC appendix 1 (items?) ({_NUM})", lambda m: ("пп." if m[1] == "items" else "п.") + f" {_rng(m[2])} приложения 1 к УК"),
+    (  # several items: "items 1, 5" (a list, as `ref` writes it) or "items 1-3" (a range)
+        rf"\b(CC|CPC|CoO) art\. ({_NUM}) part ({_NUM}) items ({_NUM}(?:, {_NUM})*)",
+        lambda m: f"пп. {_rng(m[4])} ч. {m[3]} ст. {m[2]} {_CODES[m[1]]}",
+    ),
     (
-        rf"\b(CC|CPC|CoO) art\. ({_NUM}) part ({_NUM}) (items?) ({_NUM})",
-        lambda m: ("пп." if m[4] == "items" else "п.") + f" {_rng(m[5])} ч. {m[3]} ст. {m[2]} {_CODES[m[1]]}",
+        rf"\b(CC|CPC|CoO) art\. ({_NUM}) part ({_NUM}) item ({_NUM})",
+        lambda m: f"п. {m[4]} ч. {m[3]} ст. {m[2]} {_CODES[m[1]]}",
     ),
     (rf"\b(CC|CPC|CoO) art\. ({_NUM}) parts ({_NUM}) and ({_NUM})", lambda m: f"ч. {m[3]} и {m[4]} ст. {m[2]} {_CODES[m[1]]}"),
     (rf"\b(CC|CPC|CoO) art\. ({_NUM}) parts? ({_NUM})", lambda m: f"ч. {_rng(m[3])} ст. {m[2]} {_CODES[m[1]]}"),
