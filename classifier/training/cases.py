@@ -18,8 +18,6 @@ from ..records import explain
 CASES_ENV = "THB_CASES"
 
 
-
-
 # --------------------------------------------------------------------------- the case file
 class ArticlePart(InputModel):
     article: str = Field(min_length=1, max_length=64)
