@@ -3,8 +3,9 @@
 A reader copies a case id into a registry search and reads «ч. 2 ст. 167 УК» as one name: a line
 break inside either is a trap ("art. 16 / 7"). `REFERENCE` matches a reference in every form the
 program writes (`citations.ref`, `cite`, the stored `CC 159(3)`, the audit and training labels),
-in English and Russian; `wrap` breaks a text at blanks outside them, `pieces` cuts a text into the
-parts an HTML page wraps in a span that does not break (`render.html`, filter `unbroken`).
+in English and Russian, and `READING` the rule base's reading ids; `wrap` breaks a text at blanks
+outside them, `pieces` cuts a text into the parts an HTML page wraps in a span that does not
+break (`render.html`, filter `unbroken`).
 """
 
 from __future__ import annotations
@@ -32,11 +33,14 @@ _RU = (
     rf"|пп?\. {_NUMS} приложения 1 к УК"
 )
 REFERENCE = re.compile(rf"(?:{_EN}|{_RU})")
+# the rule base's readings and open questions (R-RETRO, R-167-SPECIAL, Q-166-1-PENALTY): named, never hyphenated apart
+READING = re.compile(r"\b[RQ](?:-[A-Z0-9]+)+\b")
 
 
 def _spans(text: str, whole: Iterable[str]) -> list[tuple[int, int]]:
     """The (start, end) of every reference and every occurrence of `whole`, merged where they overlap."""
     found = [m.span() for m in REFERENCE.finditer(text) if " " in m.group()]
+    found += [m.span() for m in READING.finditer(text)]
     for w in {w for w in whole if w and (" " in w or "-" in w)}:
         start = text.find(w)
         while start >= 0:
