@@ -13,7 +13,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -335,15 +334,20 @@ def test_handout_is_self_contained_and_escaped(tmp_path):
     assert page.count('<section class="case"') == 2
     assert "<style>" in page and "<link" not in page and "src=" not in page and "http" not in page and "@import" not in page
     for needle in (
-        "charged as CC art. 159(3) → should be CC art. 167(2) — Trafficking in children",
         "<th>Element</th><th>Status</th><th>Reason</th><th>Source</th>",
         '<td class="status not_required">not required</td>',
+        '<span class="nb">CC art. 159(3)</span>',  # a reference is kept on one line
+    ):
+        assert needle in page, needle
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    for needle in (
+        "charged as CC art. 159(3) → should be CC art. 167(2) — Trafficking in children",
         "The deciding element",
         # the report by title and locator, never the project's file name or line (LAW.md section 11)
         "OSCE OSR/CTHB, Report following the country visit to Kyrgyzstan (2025), sect. V, para. 39 (first of two); footnote 28",
         "CC art. 165(2) — Kidnapping",
     ):
-        assert needle in page, needle
+        assert needle in text, needle
 
 
 def test_handout_write_is_atomic(tmp_path, monkeypatch):
@@ -365,35 +369,6 @@ def test_handout_bad_destination_exits_2(tmp_path, monkeypatch, capsys):
     assert code == 2 and "does not exist" in err
     code, _, err = run_main(monkeypatch, capsys, "cases", "handout", "c01", "c99x", "--out", str(tmp_path / "h.html"))
     assert code == 2 and not (tmp_path / "h.html").exists()
-
-
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs /usr/bin/chromium")
-def test_handout_renders_in_headless_chromium(tmp_path):
-    page = tmp_path / "handout.html"
-    write_atomic(page, tr.handout_html([tr.lesson(tr.find_case(tr.load_library(), k)) for k in ("c01", "c05")]))
-    png = tmp_path / "handout.png"
-    profile = tempfile.mkdtemp(dir=tmp_path)
-    subprocess.run(
-        [
-            "/usr/bin/chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={profile}",
-            f"--screenshot={png}",
-            "--window-size=1200,2000",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        timeout=90,
-        env={**os.environ, "HOME": str(tmp_path)},
-    )
-    assert png.exists() and png.stat().st_size > 10_000
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 # --------------------------------------------------------------------------- issue 13: screens a trainer reads
