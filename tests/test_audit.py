@@ -384,8 +384,9 @@ def test_report_totals_match_the_rows(batch, tmp_path):
     conn.close()
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "<style>" in page
-    for external in ("<script", "<link", " src=", "href=", "url(", "@import"):
+    for external in ("<script", "<link", " src=", "url(", "@import"):
         assert external not in page
+    assert len(re.findall(r"href=.#", page)) == len(re.findall(r"href=", page)) > 0  # links only to the page's own sections
 
 
 def test_report_merges_shards_and_flags_duplicates(batch, tmp_path):
@@ -414,10 +415,10 @@ def test_report_fits_a_narrow_terminal_and_never_breaks_a_case_number(batch, lan
     assert narrow.returncode == 0, narrow.stderr
     lines = narrow.stdout.splitlines()
     assert max(map(len, lines)) <= 80
-    for i, cid in enumerate(ids, 1):  # one block a case: its number, its case id whole, where it is
-        assert any(
-            line.startswith(f"{i:>{len(str(len(ids)))}}. {cid}  ") and f"{Path(batch['ref']).name}:" in line for line in lines
-        ), cid
+    line_word = {"en": "line ", "ru": "строка "}[lang]
+    for i, cid in enumerate(ids, 1):  # one block a case: its number, its case id whole, where it is (in words)
+        assert any(line.startswith(f"{i:>{len(str(len(ids)))}}. {cid}  {line_word}") for line in lines), cid
+    assert Path(batch["ref"]).name + ":" not in narrow.stdout  # never the results file's name for a place in the registry
     wide = thb("report", str(batch["ref"]), env=dict(env, COLUMNS="200"))
     assert all(cid in wide.stdout for cid in ids) and "┃ #" in wide.stdout  # a table when there is room
 
@@ -521,3 +522,96 @@ def test_chart_bars_start_after_the_longest_label():
     }
     assert labels and len(bars) == 1
     assert bars.pop() >= 7.5 * max(len(x) for x in labels), labels
+
+
+# ------------------------------------------------------------------ issue 13: what a meeting reads
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_report_lists_the_invalid_records_with_where_case_id_and_problem(batch, tmp_path, lang):
+    env = dict(os.environ, THB_LANG=lang)
+    conn = sqlite3.connect(batch["ref"])
+    bad = conn.execute("SELECT line, case_id, error FROM invalid ORDER BY line").fetchall()
+    conn.close()
+    assert len(bad) > 5
+    data = json.loads(thb("report", str(batch["ref"]), "--format", "json", "--top", "5", env=env).stdout)
+    listed = data["invalid"]
+    assert [b["line"] for b in listed] == [r[0] for r in bad[:5]] and [b["case_id"] for b in listed] == [r[1] for r in bad[:5]]
+    age = next(b for b in listed if b["case_id"] == "BAD-age")
+    assert "fifteen" in age["problem"] and not age["problem"].startswith(str(batch["src"]))  # its line and id are beside it
+    assert all(str(batch["src"]) not in b["problem"] and "\n" not in b["problem"] for b in listed)
+    line_word = {"en": "line", "ru": "строка"}[lang]
+    no_id = {"en": "(no case id)", "ru": "(без номера дела)"}[lang]
+    for columns in (80, 100, 140):
+        r = thb("report", str(batch["ref"]), "--top", "5", env=dict(env, COLUMNS=str(columns)))
+        assert r.returncode == 0, r.stderr
+        lines = r.stdout.splitlines()
+        assert max(len(x.rstrip()) for x in lines) <= columns
+        for b in listed:
+            who = b["case_id"] or no_id
+            assert any(f"{line_word} {b['line']}" in x and who in x for x in lines), (columns, b)
+            assert b["problem"][:30] in " ".join(r.stdout.split()), (columns, b)
+        assert str(len(bad) - 5) in " ".join(lines[-3:]) and "invalid" in r.stdout  # "... and 15 more": where they all are
+    page = tmp_path / "r.html"
+    assert thb("report", str(batch["ref"]), "--top", "5", "--html", str(page), env=env).returncode == 0
+    text = re.sub(r"\s+", " ", html_text(page.read_text(encoding="utf-8")))
+    for b in listed:
+        assert f"{line_word} {b['line']}" in text and b["problem"][:30] in text
+    assert f"{len(bad) - 5}" in text
+
+
+def html_text(page: str) -> str:
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<style>.*?</style>", "", page, flags=re.S)))
+
+
+def test_invalid_records_are_escaped_cut_and_placed_in_words(tmp_path):
+    hostile = "<script>x</script>&" + "z" * 300
+    src = tmp_path / "registry.jsonl"
+    src.write_text(
+        json.dumps(PATTERNS[0]) + "\n" + json.dumps({"case_id": hostile, "acts": ["<img src=x>" * 40]}) + "\n", encoding="utf-8"
+    )
+    audit(src, tmp_path / "a.sqlite", jobs=1)
+    src2 = tmp_path / "other.jsonl"
+    src2.write_text("[1]\n", encoding="utf-8")
+    audit(src2, tmp_path / "b.sqlite", jobs=1)
+    r = thb(
+        "report", str(tmp_path / "a.sqlite"), str(tmp_path / "b.sqlite"), "--format", "json", "--html", str(tmp_path / "r.html")
+    )
+    assert r.returncode == 0, r.stderr
+    bad = json.loads(r.stdout)["invalid"]
+    assert [b["where"] for b in bad] == ["line 2 of registry.jsonl", "line 1 of other.jsonl"]  # two inputs: each named
+    assert all(len(b["problem"]) <= A.PROBLEM_LIMIT for b in bad) and bad[0]["problem"].endswith("…")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<script>x" not in page and "<img src" not in page and "&lt;script&gt;x&lt;/script&gt;&amp;" in page
+    one = json.loads(thb("report", str(tmp_path / "a.sqlite"), "--format", "json").stdout)
+    assert one["invalid"][0]["where"] == "line 2" and one["reopen"][0]["where"] == "line 1"  # one input: the line says it
+
+
+def test_problem_text_drops_what_the_report_shows_beside_it():
+    assert A.problem_text("/x/in.jsonl:26 (case_id BAD-age):\n  victims[0].age: expected a whole number", 26, "BAD-age") == (
+        "victims[0].age: expected a whole number"
+    )
+    assert A.problem_text("/x/in.csv:7 (дело 2019-ОШ-1): 3 cells, but the header has 9 columns", 7, "2019-ОШ-1") == (
+        "3 cells, but the header has 9 columns"
+    )
+    assert (
+        A.problem_text("in.jsonl:13: invalid JSON at column 1: Expecting value", 13, None)
+        == "invalid JSON at column 1: Expecting value"
+    )
+    assert A.problem_text("a\n  b\n  c", 1, None) == "a; b; c"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_cross_tabulation_fits_80_columns_with_every_article_whole(batch, lang):
+    env = dict(os.environ, THB_LANG=lang, COLUMNS="80")
+    data = json.loads(thb("report", str(batch["ref"]), "--format", "json", env=env).stdout)
+    out = thb("report", str(batch["ref"]), env=env).stdout
+    lines = out.splitlines()
+    assert max(len(x.rstrip()) for x in lines) <= 80 and "…" not in out.split("\n\n")[0]
+    with_cols = [x for x in lines if x.startswith("┃")]
+    from classifier import i18n
+
+    with i18n.use(lang):
+        heads = [A.shown(c) for c in data["crosstab"]["columns"] if c != A.NO_PRIMARY]
+    for h in heads:  # every engine column's article in one piece in a header line
+        assert any(h in x for x in with_cols), h

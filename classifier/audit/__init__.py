@@ -42,7 +42,18 @@ from .reader import InputInfo, Item, input_format, inspect_input, iter_items
 from .rows import RESULT_COLUMNS, RESULT_NAMES, facts_json, result_row
 from .run import WriterLock, run_audit
 from .store import engine_version, read_meta
-from .summary import kind_label, open_results, ref_label, report_data, severity_label, shown
+from .summary import (
+    PROBLEM_LIMIT,
+    invalid_kind_label,
+    kind_label,
+    open_results,
+    problem_text,
+    ref_label,
+    report_data,
+    severity_label,
+    shown,
+    where_words,
+)
 from .warm import warm_caches
 from .worker import GC_THRESHOLDS, drafts_allowed, process_chunk, process_record, process_records, read_record
 
@@ -62,6 +73,7 @@ __all__ = [
     "KIND_ORDER",
     "NOT_RECORDED",
     "NO_PRIMARY",
+    "PROBLEM_LIMIT",
     "RESULT_COLUMNS",
     "RESULT_NAMES",
     "SCHEMA_VERSION",
@@ -78,6 +90,7 @@ __all__ = [
     "facts_to_csv_row",
     "hard_stopped",
     "input_format",
+    "invalid_kind_label",
     "inspect_input",
     "iter_items",
     "join_list",
@@ -87,6 +100,7 @@ __all__ = [
     "parse_lines",
     "process_chunk",
     "process_record",
+    "problem_text",
     "process_records",
     "read_meta",
     "read_record",
@@ -100,6 +114,7 @@ __all__ = [
     "split_list",
     "validate_stream",
     "warm_caches",
+    "where_words",
     "work_db",
 ]
 

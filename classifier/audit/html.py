@@ -10,6 +10,9 @@ from ..render.html import render
 from .summary import kind_label, severity_label, shown
 
 CHART_COLOURS = (("charged", "#8aa1b8"), ("engine", "#b3261e"))
+# The characters of column headings (each with 3 for its padding) a table of the cross-tabulation
+# holds beside its row labels on an A4 page; more columns are cut into further tables.
+CROSSTAB_BUDGET = 80
 
 
 def render_html(data: dict[str, Any]) -> str:
@@ -35,8 +38,37 @@ def render_html(data: dict[str, Any]) -> str:
             lambda c: [shown(c["charged"]), shown(c["engine"])],
         ),
     ]
+    crosstab = {
+        "columns": [{"label": shown(c)} for c in ct["columns"]],
+        "rows": [
+            {
+                "label": shown(r),
+                "counts": [ct["counts"][r].get(c, "") or "" for c in ct["columns"]],
+                "total": ct["row_totals"][r],
+            }
+            for r in ct["rows"]
+        ],
+        "column_totals": [ct["column_totals"][c] for c in ct["columns"]],
+        "total": t["cases"],
+    }
+    n_inv = t["invalid"]
+    sections = [
+        ("charts", tr("audit.html.chart_title")),
+        ("misclassifications", tr("audit.mis.title")),
+        ("reopen", tr("audit.reopen.title_html")),
+        *((f"list-{i}", lst["title"]) for i, lst in enumerate(case_lists)),
+        *([("duplicates", tr("audit.dups.title_html", n=t.get("duplicates_across_files")))] if data["duplicates"] else []),
+        ("invalid", tr("audit.invalid.title", n=n_inv)),
+        ("files", tr("audit.html.files_title")),
+    ]
     return render(
         "audit-report.html.j2",
+        sections=[{"id": i, "n": n, "title": title} for n, (i, title) in enumerate(sections, 1)],
+        crosstab_parts=_crosstab_parts(crosstab),
+        invalid=[
+            {**b, "case_id": b["case_id"] if b["case_id"] is not None else tr("audit.invalid.no_id")} for b in data["invalid"]
+        ],
+        invalid_more=n_inv - len(data["invalid"]),
         drafts=t.get("unconfirmed_drafts"),
         generated_at=data["generated_at"],
         n_files=len(data["files"]),
@@ -50,19 +82,6 @@ def render_html(data: dict[str, Any]) -> str:
             ("invalid", t["invalid"]),
         ],
         chart=_chart(data["chart"]),
-        crosstab={
-            "columns": [{"label": shown(c)} for c in ct["columns"]],
-            "rows": [
-                {
-                    "label": shown(r),
-                    "counts": [ct["counts"][r].get(c, "") or "" for c in ct["columns"]],
-                    "total": ct["row_totals"][r],
-                }
-                for r in ct["rows"]
-            ],
-            "column_totals": [ct["column_totals"][c] for c in ct["columns"]],
-            "total": t["cases"],
-        },
         misclassifications=[
             {**m, "kind": kind_label(m["kind"]), "severity_label": severity_label(m["severity"])}
             for m in data["misclassifications"]
@@ -76,10 +95,41 @@ def render_html(data: dict[str, Any]) -> str:
     )
 
 
+def _crosstab_parts(ct: dict[str, Any]) -> list[dict[str, Any]]:
+    """The cross-tabulation as tables that fit an A4 page (CROSSTAB_BUDGET), each with the row
+    labels; the last one also with the row totals and the grand total."""
+    cuts: list[list[int]] = [[]]
+    used = 0
+    for i, c in enumerate(ct["columns"]):
+        w = max(len(c["label"]), 4) + 3
+        if cuts[-1] and used + w > CROSSTAB_BUDGET:
+            cuts.append([])
+            used = 0
+        cuts[-1].append(i)
+        used += w
+    parts = []
+    for k, idx in enumerate(cuts):
+        last = k == len(cuts) - 1
+        parts.append(
+            {
+                "columns": [ct["columns"][i] for i in idx],
+                "rows": [
+                    {"label": r["label"], "counts": [r["counts"][i] for i in idx], "total": r["total"] if last else None}
+                    for r in ct["rows"]
+                ],
+                "column_totals": [ct["column_totals"][i] for i in idx],
+                "total": ct["total"] if last else None,
+                "last": last,
+            }
+        )
+    return parts
+
+
 def _case_list(data: dict[str, Any], title: str, key: str, total: int, cols: tuple[str, ...], cells: Any) -> dict[str, Any]:
     """A list of cases (at most --top) under its title, and how many more there are."""
     cases = data[key]
     return {
+        "key": key,
         "title": title,
         "columns": list(cols),
         "cases": [{**c, "cells": cells(c)} for c in cases],

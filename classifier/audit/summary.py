@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 from ..errors import InputError
-from ..i18n import lang, tr
+from ..i18n import LANGS, lang, messages, tr
 from ..reading.inputs import open_regular
 from ..safetext import clip
 from .base import KIND_ORDER, NO_PRIMARY, NOT_RECORDED, SCHEMA_VERSION, SEVERITY_RANK
@@ -97,6 +97,47 @@ def _primary_label(inst: str | None, art: str | None) -> str:
     return f"{inst} {art}" if art else NO_PRIMARY
 
 
+PROBLEM_LIMIT = 300  # characters of an invalid record's problem a report shows (the database keeps it whole)
+
+
+def invalid_kind_label(kind: str) -> str:
+    """Why a record was not classified, for a reader (`invalid`, `engine_error`, `unconfirmed_draft`)."""
+    key = f"audit.invalid_kind.{kind}"
+    return tr(key) if key in messages(lang()) else kind.replace("_", " ")
+
+
+def problem_text(error: str, line: int, case_id: str | None) -> str:
+    """An invalid record's stored error without what the report shows beside it — the input file,
+    the line and the case id that start it — on one line, cut to PROBLEM_LIMIT characters."""
+    text = error
+    m = re.match(rf"[^\n]*?:{line}(?=[: (]|$)", text)
+    if m:
+        text = text[m.end() :]
+    if case_id is not None:
+        for language in LANGS:
+            for key in ("audit.input.who", "input.case_id"):
+                template = messages(language).get(key, "")
+                for shown_id in {case_id, clip(case_id)}:
+                    who = template.replace("{case_id}", shown_id).replace("{cid}", shown_id)
+                    if who and text.startswith(who):
+                        text = text[len(who) :]
+    text = text.lstrip(":").strip()
+    return clip("; ".join(part.strip() for part in text.splitlines() if part.strip()), PROBLEM_LIMIT)
+
+
+def where_words(inputs: dict[str, str | None]):
+    """`line 12` of a case (`line 12 of registry.csv` when the results files come from different
+    inputs): where a meeting finds the record in the registry — never the results file's name."""
+    names = {os.path.basename(p) for p in inputs.values() if p}
+    one = len(names) <= 1
+
+    def where(path: str, line: int) -> str:
+        name = os.path.basename(inputs.get(path) or path)
+        return tr("audit.where.line", line=line) if one else tr("audit.where.line_of", line=line, input=name)
+
+    return where
+
+
 def report_data(paths: list[str], top: int = 20) -> dict[str, Any]:
     """Everything `thb report` shows, as plain data (text, HTML and JSON render it)."""
     files: list[dict[str, Any]] = []
@@ -130,6 +171,8 @@ def report_data(paths: list[str], top: int = 20) -> dict[str, Any]:
     seq = 0
     drafts = 0
     current = paths[0] if paths else ""
+    where = where_words({p: meta.get("input_path") for p, _, meta in conns})
+    bad_records: list[dict[str, Any]] = []
     try:
         for p, conn, meta in conns:
             current = p
@@ -158,6 +201,20 @@ def report_data(paths: list[str], top: int = 20) -> dict[str, Any]:
                 upto = int(meta.get("next_line", "1")) - 1
                 warnings.append(
                     tr("audit.warn.incomplete", path=p, status=meta.get("status"), records=meta.get("records"), line=upto)
+                )
+            for line, cid, kind, error in conn.execute(
+                "SELECT line, case_id, kind, error FROM invalid ORDER BY line LIMIT ?", (max(0, top - len(bad_records)),)
+            ):
+                bad_records.append(
+                    {
+                        "file": p,
+                        "line": line,
+                        "where": where(p, line),
+                        "case_id": cid,
+                        "kind": kind,
+                        "kind_label": invalid_kind_label(kind),
+                        "problem": problem_text(error, line, cid),
+                    }
                 )
             multi = len(conns) > 1
             for r in conn.execute(f"SELECT {cols} FROM results ORDER BY line"):
@@ -207,7 +264,14 @@ def report_data(paths: list[str], top: int = 20) -> dict[str, Any]:
                 for m in mis:
                     mis_flags[(m["kind"], m["severity"])] += 1
                 primary_text = prim + (f"({ppart})" if ppart is not None else "")
-                base = {"file": p, "line": line, "case_id": cid, "charged": charged or NOT_RECORDED, "engine": primary_text}
+                base = {
+                    "file": p,
+                    "line": line,
+                    "where": where(p, line),
+                    "case_id": cid,
+                    "charged": charged or NOT_RECORDED,
+                    "engine": primary_text,
+                }
                 if vp:
                     punished_cases += 1
                     punished_victims += vp
@@ -302,6 +366,7 @@ def report_data(paths: list[str], top: int = 20) -> dict[str, Any]:
         "reopen": reopen,
         "chart": [{"article": a, "charged": charged_n[a], "engine": engine_n[a]} for a in chart_labels],
         "duplicates": duplicates,
+        "invalid": bad_records,
         "warnings": warnings,
     }
 

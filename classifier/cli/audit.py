@@ -7,7 +7,6 @@ import json
 import os
 import sqlite3
 import sys
-from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
@@ -19,6 +18,7 @@ from rich.text import Text
 from ..errors import InputError
 from ..fileio import output_target, write_atomic
 from ..i18n import tr
+from ..render.unbroken import wrap
 from ..safetext import clip, console
 
 
@@ -314,45 +314,40 @@ def report(
 
 
 def _render_text(data: dict[str, Any], out: Console) -> None:
-    """The report for a reader; every word comes from `classifier/locales/audit.*.yaml` (it follows --lang)."""
+    """The report for a reader; every word comes from `classifier/locales/audit.*.yaml` (it follows --lang).
+    Narrower than WIDE, the lists of cases are blocks (a case id, where it is, then its details);
+    the cross-tabulation is cut into as many tables as the width needs. No case id and no article
+    reference is broken across lines."""
     from ..audit import kind_label, severity_label, shown
 
     t = data["totals"]
     if t.get("unconfirmed_drafts"):
-        out.print(Text(tr("audit.report.drafts", n=t["unconfirmed_drafts"]), style="bold red"))
-    out.print(Text(tr("audit.title"), style="bold"))
-    out.print(Text(tr("audit.files", n=len(data["files"]), paths=", ".join(f["path"] for f in data["files"]))))
+        _para(out, tr("audit.report.drafts", n=t["unconfirmed_drafts"]), "bold red")
+    _para(out, tr("audit.title"), "bold")
+    _para(out, tr("audit.files", n=len(data["files"]), paths=", ".join(f["path"] for f in data["files"])))
+    inputs = list(dict.fromkeys(f["input"] for f in data["files"] if f["input"]))
+    if inputs:
+        _para(out, tr("audit.inputs", paths=", ".join(inputs)))
     for w in data["warnings"]:
-        out.print(Text(tr("audit.warning", text=w), style="yellow"))
-    out.print(
-        Text(
-            tr(
-                "audit.totals",
-                cases=t["cases"],
-                made_out=t["trafficking_made_out"],
-                charged=t["trafficking_made_out_and_charged"],
-                mis=t["with_misclassification"],
-                punished_cases=t["victims_punished_cases"],
-                punished=t["victims_punished"],
-                recon=t["reconciliation_misuse_cases"],
-                invalid=t["invalid"],
-            )
-        )
+        _para(out, tr("audit.warning", text=w), "yellow")
+    _para(
+        out,
+        tr(
+            "audit.totals",
+            cases=t["cases"],
+            made_out=t["trafficking_made_out"],
+            charged=t["trafficking_made_out_and_charged"],
+            mis=t["with_misclassification"],
+            punished_cases=t["victims_punished_cases"],
+            punished=t["victims_punished"],
+            recon=t["reconciliation_misuse_cases"],
+            invalid=t["invalid"],
+        ),
     )
     kept = [f["path"] for f in data["files"] if f["keep_text"]]
     where = tr("audit.free_text.stored_in", paths=", ".join(kept)) if kept else tr("audit.free_text.not_stored")
-    out.print(Text(tr("audit.free_text", where=where), style="dim"))
-    ct = data["crosstab"]
-    tab = Table(title=tr("audit.crosstab.title"), title_justify="left")
-    tab.add_column(tr("audit.col.charged_as"), no_wrap=True)
-    for c in ct["columns"]:
-        tab.add_column(Text(shown(c)), justify="right")
-    tab.add_column(tr("audit.col.total"), justify="right", style="bold")
-    for r in ct["rows"]:
-        tab.add_row(Text(shown(r)), *(str(ct["counts"][r].get(c, "")) for c in ct["columns"]), str(ct["row_totals"][r]))
-    total = Text(tr("audit.col.total"), style="bold")
-    tab.add_row(total, *(str(ct["column_totals"][c]) for c in ct["columns"]), str(t["cases"]))
-    out.print(tab)
+    _para(out, tr("audit.free_text", where=where), "dim")
+    _crosstab(out, data)
     sev_style = {"high": "bold red", "medium": "yellow", "low": "cyan"}
     if data["misclassifications"]:
         tab = Table(title=tr("audit.mis.title"), title_justify="left")
@@ -368,53 +363,81 @@ def _render_text(data: dict[str, Any], out: Console) -> None:
         out.print(tab)
     else:
         out.print(Text("\n" + tr("audit.mis.none"), style="italic"))
-    where = _where_label([f["path"] for f in data["files"]])
-    if data["reopen"] and out.width < WIDE:
-        _reopen_blocks(out, data["reopen"], where, sev_style)
-    elif data["reopen"]:
-        tab = Table(title=tr("audit.reopen.title", n=len(data["reopen"])), title_justify="left")
-        tab.add_column("#", overflow="fold")
-        _case_column(tab, [c["case_id"] for c in data["reopen"]])
-        for c in ("where", "charged", "engine", "why"):
-            tab.add_column(tr(f"audit.col.{c}"), overflow="fold")
-        for i, c in enumerate(data["reopen"], 1):
-            tab.add_row(
-                str(i),
-                Text(c["case_id"], style=sev_style.get(c["max_severity"] or "", "")),
-                Text(where(c["file"], c["line"])),
-                Text(shown(c["charged"])),
-                Text(shown(c["engine"])),
-                Text("\n".join(c["reasons"])),
+    narrow = out.width < WIDE
+    if data["reopen"]:
+        title = tr("audit.reopen.title", n=len(data["reopen"]))
+        rows = [
+            (
+                c,
+                [f"{tr('audit.col.charged')}: {shown(c['charged'])} → {tr('audit.col.engine')}: {shown(c['engine'])}"],
+                c["reasons"],
             )
-        out.print(tab)
+            for c in data["reopen"]
+        ]
+        if narrow:
+            _blocks(out, title, rows, sev_style, numbered=True)
+        else:
+            _table(
+                out,
+                title,
+                ("where", "charged", "engine", "why"),
+                [(c, [shown(c["charged"]), shown(c["engine"]), "\n".join(c["reasons"])]) for c in data["reopen"]],
+                sev_style,
+                numbered=True,
+            )
     else:
         out.print(Text("\n" + tr("audit.reopen.none"), style="italic"))
     title = tr("audit.punished.title", cases=t["victims_punished_cases"], victims=t["victims_punished"])
     if data["victims_punished"]:
-        tab = Table(title=title, title_justify="left")
-        _case_column(tab, [c["case_id"] for c in data["victims_punished"]])
-        for c in ("where", "victim_charged_with", "non_punishment"):
-            tab.add_column(tr(f"audit.col.{c}"), overflow="fold")
-        for c in data["victims_punished"]:
-            tab.add_row(
-                Text(c["case_id"]), Text(where(c["file"], c["line"])), Text(c["charged_with"]), Text(c["non_punishment"] or "")
+        cols = ("where", "victim_charged_with", "non_punishment")
+        cases = data["victims_punished"]
+        if narrow:
+            rows = [
+                (
+                    c,
+                    [f"{tr('audit.col.victim_charged_with')}: {c['charged_with']}"],
+                    [f"{tr('audit.col.non_punishment')}: {c['non_punishment']}"] if c["non_punishment"] else [],
+                )
+                for c in cases
+            ]
+            _blocks(
+                out,
+                title,
+                rows,
+                sev_style,
             )
-        out.print(tab)
-        _more(out, t["victims_punished_cases"], len(data["victims_punished"]))
+        else:
+            _table(out, title, cols, [(c, [c["charged_with"], c["non_punishment"] or ""]) for c in cases], sev_style)
+        _more(out, t["victims_punished_cases"], len(cases))
     else:
         out.print(Text("\n" + tr("audit.none", title=title), style="italic"))
     title = tr("audit.recon.title", cases=t["reconciliation_misuse_cases"])
     if data["reconciliation_misuse"]:
-        tab = Table(title=title, title_justify="left")
-        _case_column(tab, [c["case_id"] for c in data["reconciliation_misuse"]])
-        for c in ("where", "charged", "engine"):
-            tab.add_column(tr(f"audit.col.{c}"), overflow="fold")
-        for c in data["reconciliation_misuse"]:
-            tab.add_row(
-                Text(c["case_id"]), Text(where(c["file"], c["line"])), Text(shown(c["charged"])), Text(shown(c["engine"]))
+        cases = data["reconciliation_misuse"]
+        if narrow:
+            line = "{0}: {1} → {2}: {3}"
+            _blocks(
+                out,
+                title,
+                [
+                    (
+                        c,
+                        [line.format(tr("audit.col.charged"), shown(c["charged"]), tr("audit.col.engine"), shown(c["engine"]))],
+                        [],
+                    )
+                    for c in cases
+                ],
+                sev_style,
             )
-        out.print(tab)
-        _more(out, t["reconciliation_misuse_cases"], len(data["reconciliation_misuse"]))
+        else:
+            _table(
+                out,
+                title,
+                ("where", "charged", "engine"),
+                [(c, [shown(c["charged"]), shown(c["engine"])]) for c in cases],
+                sev_style,
+            )
+        _more(out, t["reconciliation_misuse_cases"], len(cases))
     else:
         out.print(Text("\n" + tr("audit.none", title=title), style="italic"))
     if data["duplicates"]:
@@ -424,58 +447,153 @@ def _render_text(data: dict[str, Any], out: Console) -> None:
         for d in data["duplicates"]:
             tab.add_row(Text(d["case_id"]), Text(d["first"]), Text(d["also"]))
         out.print(tab)
+    _invalid(out, data, narrow)
 
 
-WIDE = 110  # narrower terminals get the cases to reopen as blocks, not a six-column table
-CASE_ID_WIDTH = 24  # a case number up to this long is never broken across lines
+def _invalid(out: Console, data: dict[str, Any], narrow: bool) -> None:
+    """The records that were not classified: where each is, its case id, and its problem."""
+    total = data["totals"]["invalid"]
+    title = tr("audit.invalid.title", n=total)
+    bad = data.get("invalid") or []
+    if not total:
+        out.print(Text("\n" + tr("audit.none", title=title), style="italic"))
+        return
+    rows = []
+    for b in bad:
+        cid = b["case_id"] if b["case_id"] is not None else tr("audit.invalid.no_id")
+        shown_kind = [b["kind_label"]] if b["kind"] != "invalid" else []
+        rows.append(({**b, "case_id": cid, "max_severity": None}, shown_kind, [b["problem"]]))
+    if narrow:
+        _blocks(out, title, rows, {}, lead_where=True)
+    else:
+        _table(
+            out,
+            title,
+            ("where", "problem"),
+            [(c, ["; ".join([*k, *p])]) for c, k, p in rows],
+            {},
+            lead_where=True,
+        )
+    if total > len(bad):
+        _para(out, tr("audit.invalid.more", n=total - len(bad)), "dim")
 
 
-def _case_column(tab: Table, ids: list[str]) -> None:
-    """The case column: wide enough for the case numbers shown (they are copied into registries
-    and searches, so a line break inside one is a trap), up to CASE_ID_WIDTH."""
-    tab.add_column(tr("audit.col.case"), overflow="fold", min_width=min(CASE_ID_WIDTH, max(map(len, ids), default=0)))
+WIDE = 110  # narrower terminals get the lists of cases as blocks, not tables
+CASE_ID_WIDTH = 40  # in a table, a case number up to this long is never broken across lines
 
 
-def _reopen_blocks(out: Console, cases: list[dict[str, Any]], where: Callable[[str, int], str], sev_style: dict) -> None:
-    """The cases to reopen for a narrow terminal: a block each — number, case, where; charged
-    and engine; one line per reason — so that nothing is folded mid-word."""
-    from rich.padding import Padding
+def _para(out: Console, text: str, style: str = "", indent: int = 0) -> None:
+    """A paragraph wrapped to the terminal at blanks outside article references and case ids."""
+    lines = wrap(text, max(20, out.width - indent), indent=" " * indent, first=" " * indent)
+    out.print(Text("\n".join(lines), style=style), no_wrap=True, overflow="ignore")
 
+
+def _crosstab(out: Console, data: dict[str, Any]) -> None:
+    """Charged article × engine primary article, cut into as many tables (each with the row labels,
+    the last with the row totals) as the terminal's width needs; no reference is broken."""
     from ..audit import shown
 
-    out.print(Text(tr("audit.reopen.title", n=len(cases)), style="italic"))
-    width = len(str(len(cases)))
-    for i, c in enumerate(cases, 1):
-        head = Text(f"{i:>{width}}. ")
-        head.append(c["case_id"], style=sev_style.get(c["max_severity"] or "", "bold"))
-        head.append(f"  {where(c['file'], c['line'])}", style="dim")
+    ct = data["crosstab"]
+    t = data["totals"]
+    heads = [shown(c) for c in ct["columns"]]
+    labels = [shown(r) for r in ct["rows"]] + [tr("audit.col.total")]
+    label_w = min(max(len(x) for x in [tr("audit.col.charged_as"), *labels]), max(24, max(map(_unit, labels))))
+    widths = [max(_unit(h), len(str(ct["column_totals"][c]))) for h, c in zip(heads, ct["columns"], strict=True)]
+    total_w = max(len(tr("audit.col.total")), len(str(t["cases"])))
+    groups: list[list[int]] = [[]]
+    for i, w in enumerate(widths):
+        used = label_w + sum(widths[j] for j in groups[-1]) + w + 3 * (len(groups[-1]) + 2) + 1
+        last = i == len(widths) - 1
+        if groups[-1] and used + (total_w + 3 if last else 0) > out.width:
+            groups.append([])
+        groups[-1].append(i)
+    if groups[-1] and label_w + sum(widths[j] for j in groups[-1]) + total_w + 3 * (len(groups[-1]) + 2) + 1 > out.width:
+        groups.append([])  # the totals alone
+    for n, cols in enumerate(groups):
+        last = n == len(groups) - 1
+        title = tr("audit.crosstab.title") if n == 0 else tr("audit.crosstab.continued")
+        tab = Table(title=title, title_justify="left")
+        tab.add_column(tr("audit.col.charged_as"), width=label_w, no_wrap=True)
+        for i in cols:
+            tab.add_column(Text("\n".join(wrap(heads[i], widths[i]))), justify="right", width=widths[i], no_wrap=True)
+        if last:
+            tab.add_column(tr("audit.col.total"), justify="right", style="bold", width=total_w, no_wrap=True)
+        for r, label in zip(ct["rows"], labels, strict=False):
+            cells = [str(ct["counts"][r].get(ct["columns"][i], "")) for i in cols]
+            tab.add_row(Text("\n".join(wrap(label, label_w))), *cells, *([str(ct["row_totals"][r])] if last else []))
+        tot = [str(ct["column_totals"][ct["columns"][i]]) for i in cols]
+        tab.add_row(Text(tr("audit.col.total"), style="bold"), *tot, *([str(t["cases"])] if last else []))
+        out.print(tab)
+
+
+def _unit(text: str) -> int:
+    """The longest part of `text` that must stay on one line: a word, or a whole article reference."""
+    from ..render.unbroken import pieces
+
+    longest = 0
+    for part, locked in pieces(text):
+        longest = max([longest, len(part)] if locked else [longest, *(len(w) for w in part.split())])
+    return longest
+
+
+def _blocks(
+    out: Console,
+    title: str,
+    rows: list[tuple[dict[str, Any], list[str], list[str]]],
+    sev_style: dict,
+    numbered: bool = False,
+    lead_where: bool = False,
+) -> None:
+    """A list of cases for a narrow terminal: a block each — its number, the case id whole and
+    where the record is; then its lines; then its points, one a line — so that nothing is cut."""
+    out.print()
+    _para(out, title, "italic")
+    width = len(str(len(rows)))
+    pad = width + 2 if numbered else 2
+    for i, (c, lines, points) in enumerate(rows, 1):
+        head = Text(f"{i:>{width}}. " if numbered else "- ")
+        first, second = (c["where"], c["case_id"]) if lead_where else (c["case_id"], c["where"])
+        head.append(first, style=sev_style.get(c.get("max_severity") or "", "bold") if not lead_where else "dim")
+        head.append("  ")
+        head.append(second, style="dim" if not lead_where else "bold")
         out.print(head, overflow="fold")
-        pad = width + 2
-        line = f"{tr('audit.col.charged')}: {shown(c['charged'])} → {tr('audit.col.engine')}: {shown(c['engine'])}"
-        out.print(Padding(Text(line), (0, 0, 0, pad), expand=False))
-        reasons = Table.grid(padding=(0, 1))
-        reasons.add_column(width=1)
-        reasons.add_column()
-        for r in c["reasons"]:
-            reasons.add_row("•", Text(r))
-        out.print(Padding(reasons, (0, 0, 0, pad), expand=False))
+        for line in lines:
+            _para(out, line, indent=pad)
+        for p in points:
+            out.print(Text("\n".join(wrap(p, max(20, out.width - pad - 2), indent=" " * (pad + 2), first=" " * pad + "• "))))
 
 
-def _where_label(paths: list[str]) -> Callable[[str, int], str]:
-    """`file:line` of a case. The results files' names alone when those tell them apart (the
-    paths are listed at the top of the report), their full paths otherwise."""
-    names = [os.path.basename(p) for p in paths]
-    short = len(set(names)) == len(names)
-
-    def where(path: str, line: int) -> str:
-        return f"{os.path.basename(path) if short else path}:{line}"
-
-    return where
+def _table(
+    out: Console,
+    title: str,
+    cols: tuple[str, ...],
+    rows: list[tuple[dict[str, Any], list[str]]],
+    sev_style: dict,
+    numbered: bool = False,
+    lead_where: bool = False,
+) -> None:
+    """A list of cases as a table, for a wide terminal: the case ids whole (up to CASE_ID_WIDTH)."""
+    tab = Table(title=title, title_justify="left")
+    if numbered:
+        tab.add_column("#", no_wrap=True)
+    ids = [c["case_id"] for c, _ in rows]
+    case_col = (tr("audit.col.case"), {"min_width": min(CASE_ID_WIDTH, max(map(len, ids), default=0)), "overflow": "fold"})
+    where_col = (tr("audit.col.where"), {"no_wrap": True})
+    rest = [(tr(f"audit.col.{c}"), {"overflow": "fold", "ratio": 1}) for c in cols if c != "where"]
+    order = [where_col, case_col, *rest] if lead_where else [case_col, where_col, *rest]
+    for head, kw in order:
+        tab.add_column(head, **kw)
+    for i, (c, cells) in enumerate(rows, 1):
+        case = Text(c["case_id"], style=sev_style.get(c.get("max_severity") or "", ""))
+        where = Text(c["where"], style="dim")
+        first = [where, case] if lead_where else [case, where]
+        tab.add_row(*([str(i)] if numbered else []), *first, *(Text(x) for x in cells))
+    out.print(tab)
 
 
 def _more(out: Console, total: int, shown: int) -> None:
     if total > shown:
-        out.print(Text(tr("audit.more", n=total - shown), style="dim"))
+        _para(out, tr("audit.more", n=total - shown), "dim")
 
 
 def register(app: typer.Typer) -> None:

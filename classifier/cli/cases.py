@@ -19,6 +19,7 @@ from .. import training as tr
 from ..errors import InputError
 from ..fileio import write_atomic
 from ..i18n import tr as msg
+from ..render.unbroken import wrap
 from ..safetext import console
 
 cases_app = typer.Typer(
@@ -66,8 +67,9 @@ def _err() -> Console:
 
 
 def _say(c: Console, text: str = "", style: str | None = None, indent: int = 0) -> None:
-    """Print text as text: case files are not rich markup (a `[` in a narrative stays a `[`)."""
-    t = Text(text, style=style or "")
+    """Print text as text: case files are not rich markup (a `[` in a narrative stays a `[`);
+    wrapped to the terminal, never inside an article reference or an id."""
+    t = Text("\n".join(wrap(text, max(20, c.width - indent))), style=style or "")
     c.print(Padding(t, (0, 0, 0, indent), expand=False) if indent else t)
 
 
@@ -75,8 +77,8 @@ def _bullet(c: Console, text: str, style: str | None = None, indent: int = 0, ma
     """A list item with a hanging indent."""
     g = Table.grid(padding=(0, 1))
     g.add_column(no_wrap=True)
-    g.add_column()
-    g.add_row(mark, Text(text, style=style or ""))
+    g.add_column(no_wrap=True)
+    g.add_row(mark, Text("\n".join(wrap(text, max(20, c.width - indent - len(mark) - 1))), style=style or ""))
     c.print(Padding(g, (0, 0, 0, indent), expand=False) if indent else g)
 
 
@@ -115,38 +117,111 @@ def list_cases(
     """
     cases = tr.load_library(library)
     known = tr.all_tags(cases)
+    wanted = []
     for t in tag or []:
-        if t not in known:
+        key = tr.tag_key(t, known)
+        if key is None:
             near = difflib.get_close_matches(t, known, n=3)
             hint = msg("training.err.tag_hint", near=", ".join(near)) if near else ""
             raise InputError(msg("training.err.unknown_tag", tag=repr(t), hint=hint, tags=", ".join(known)))
-    chosen = [c for c in cases if all(t in c.tags for t in tag or [])]
+        wanted.append(key)
+    chosen = [c for c in cases if all(t in c.tags for t in wanted)]
     if fmt is Fmt.json:
         _json([tr.summary(c) for c in chosen])
         return
     out = _out()
-    t = Table(
-        title=msg("training.list.title", n=len(chosen), total=len(cases)),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_lines=True,
-    )
-    t.add_column(msg("training.list.col.case"), style="bold", no_wrap=True)
-    t.add_column(msg("training.list.col.charged"), overflow="fold")
-    t.add_column(msg("training.list.col.correct"), style="green", no_wrap=True)
-    t.add_column(msg("training.list.col.title"), ratio=1, overflow="fold")
-    for c in chosen:
-        cell = Text(c.shown_title)
-        cell.append(f"\n{c.id}", style="cyan")
-        cell.append(f"\n{', '.join(c.tags) or msg('training.list.no_tags')} · {tr.citation(c)}", style="dim")
-        t.add_row(
-            Text(tr.handle(c, cases)),
-            Text(", ".join(tr.charged_labels(c)) or "—"),
-            Text(tr.shown_ref(tr.expected_primary(c))),
-            cell,
-        )
-    out.print(t)
+    title = Text(msg("training.list.title", n=len(chosen), total=len(cases)))
+    table = _list_table(chosen, cases, out.width)
+    if table is not None:
+        table.title = title
+        out.print(table)
+    else:  # too narrow for a table that keeps every id on one line: a block a case
+        out.print(title)
+        _list_blocks(out, chosen, cases)
     _say(out, msg("training.list.next"), "dim")
+
+
+TITLE_MIN = 30  # the list's table is used when its last column gets at least this, and every id
+
+
+def _lines(text: str, width: int, style: str = "") -> Text:
+    """`text` wrapped to `width` at blanks, never inside an article reference, an id or at a hyphen."""
+    return Text("\n".join(wrap(text, width)), style=style)
+
+
+def _list_table(chosen: list[tr.Case], cases: list[tr.Case], width: int) -> Table | None:
+    """The list as a table: each charge on a line of its own; the title, the id on its own line,
+    the tags and the source wrapped to the last column. None when the terminal is too narrow for
+    the last column to hold the longest id whole."""
+    handles = [tr.handle(c, cases) for c in chosen]
+    charged = ["\n".join(tr.charged_labels(c)) or "—" for c in chosen]
+    correct = [tr.shown_ref(tr.expected_primary(c)) for c in chosen]
+    heads = [msg(f"training.list.col.{k}") for k in ("case", "charged", "correct", "title")]
+
+    def w(col: list[str], head: str) -> int:
+        return max([len(head), *(len(line) for x in col for line in x.split("\n"))])
+
+    fixed = w(handles, heads[0]) + w(charged, heads[1]) + w(correct, heads[2])
+    last = width - fixed - 13  # a four-column SIMPLE_HEAD table: 3 cells a column, and one edge
+    if last < max([TITLE_MIN, *(len(c.id) for c in chosen)]):
+        return None
+    t = Table(title_justify="left", box=box.SIMPLE_HEAD, show_lines=True)
+    t.add_column(heads[0], style="bold", no_wrap=True)
+    t.add_column(heads[1], no_wrap=True)
+    t.add_column(heads[2], style="green", no_wrap=True)
+    t.add_column(Text("\n".join(wrap(heads[3], last))), width=last, no_wrap=True)
+    for c, h, ch, co in zip(chosen, handles, charged, correct, strict=True):
+        cell = _lines(c.shown_title, last)
+        cell.append("\n")
+        cell.append(c.id, style="cyan")
+        cell.append("\n")
+        cell.append(_lines(f"{_tags_text(c)} · {tr.citation(c)}", last, "dim"))
+        t.add_row(Text(h), Text(ch), Text(co), cell)
+    return t
+
+
+def _tags_text(case: tr.Case) -> str:
+    return ", ".join(tr.tag_labels(case.tags)) or msg("training.list.no_tags")
+
+
+def _packed(items: list[str], width: int, sep: str = ", ") -> str:
+    """`items` joined by `sep`, a line break between two items rather than inside one where an
+    item fits the line (then the item is wrapped like any text)."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + len(sep) + len(item) + len(sep.rstrip()) <= width:
+            lines[-1] += sep + item
+        else:
+            if lines:
+                lines[-1] += sep.rstrip()
+            lines.extend(wrap(item, width))
+    return "\n".join(lines)
+
+
+def _list_blocks(out: Console, chosen: list[tr.Case], cases: list[tr.Case]) -> None:
+    """The list for a narrow terminal: per case its handle, then beside it the title, the id on a
+    line of its own, the charge against the correct article, the tags and the source."""
+    handles = [tr.handle(c, cases) for c in chosen]
+    hw = max(map(len, handles), default=3)
+    inner = max(20, out.width - hw - 1)
+    for c, h in zip(chosen, handles, strict=True):
+        charged = tr.charged_labels(c) or ["—"]
+        correct = f"{msg('training.list.col.correct')}: {tr.shown_ref(tr.expected_primary(c))}"
+        body = _lines(c.shown_title, inner, "bold")
+        body.append("\n")
+        body.append(c.id, style="cyan")
+        body.append("\n" + _packed([f"{msg('training.list.col.charged')}: {charged[0]}", *charged[1:]], inner, ", "))
+        body.append(("\n" if len(body.plain.split("\n")[-1]) + 3 + len(correct) > inner else " ") + "→ " + correct)
+        body.append("\n")
+        body.append(_packed(tr.tag_labels(c.tags) or [msg("training.list.no_tags")], inner), style="dim")
+        body.append("\n")
+        body.append(_lines(tr.citation(c), inner, "dim"))
+        g = Table.grid(padding=(0, 1))
+        g.add_column(no_wrap=True, width=hw, style="bold")
+        g.add_column(no_wrap=True, width=inner)
+        g.add_row(Text(h), body)
+        out.print()
+        out.print(g)
 
 
 # --------------------------------------------------------------------------- show
@@ -174,7 +249,7 @@ def show(
         return
     out = _out()
     _say(out, f"{case.id} — {case.shown_title}", "bold")
-    _say(out, msg("training.show.tags", tags=", ".join(case.tags) or "—"), "dim")
+    _say(out, msg("training.show.tags", tags=", ".join(tr.tag_labels(case.tags)) or "—"), "dim")
     _say(out, msg("training.show.source", source=tr.citation(case)), "dim")
     _say(out, msg("training.show.file", path=case.path), "dim")
     _say(out, "\n" + msg("training.show.story"), "bold")
@@ -230,11 +305,16 @@ def show(
 STATUS = {"met": ("✓", "green"), "not_met": ("✗", "red"), "not_required": ("–", "cyan"), "unknown": ("?", "yellow")}
 
 
-class _Pacer:
-    """--step: wait for Enter between stages, only when a person is at the keyboard."""
+QUIT_WORDS = ("q", "quit", "exit", "й", "в", "выход", "выйти")  # `й` is `q` on a Russian keyboard
 
-    def __init__(self, step: bool, out: Console):
+
+class _Pacer:
+    """--step: wait for Enter between stages, only when a person is at the keyboard; `q` (and
+    Enter) ends the lesson there, with exit code 0."""
+
+    def __init__(self, step: bool, out: Console, name: str):
         self.out = out
+        self.name = name
         self.on = step and sys.stdin.isatty()
         if step and not self.on:
             _err().print(msg("training.demo.no_tty"), highlight=False)
@@ -243,9 +323,13 @@ class _Pacer:
         if not self.on:
             return
         try:
-            self.out.input(Text(f"  ⏎ {what} ", style="dim"))
+            answer = self.out.input(Text(msg("training.demo.pause", what=what), style="dim"))
         except EOFError:
             self.on = False
+            return
+        if answer.strip().casefold() in QUIT_WORDS:
+            _say(self.out, msg("training.demo.quit", name=self.name), "dim")
+            raise typer.Exit(0)
 
 
 @cases_app.command()
@@ -269,7 +353,7 @@ def demo(
     ls = tr.lesson(case)
     f, q = ls.findings, ls.focus
     out = _out()
-    pause = _Pacer(step, out)
+    pause = _Pacer(step, out, name)
     teaching = case.shown_teaching
 
     _stage(out, msg("training.demo.stage1", title=case.shown_title))
@@ -301,6 +385,8 @@ def demo(
             head = msg("training.demo.candidate", role=tr.word("role", q.role), label=label)
         _say(out, head, "bold")
         _say(out, f"{q.penalty}; {tr.word('gravity', q.gravity)}", "dim", indent=2)
+        if ls.then_in_force:
+            _say(out, ls.then_in_force, "dim", indent=2)
         names = [tr.element_label(q, el.element) for el in q.elements]
         name_w = min(26, max([18, *(len(n) + 2 for n in names)]))
         status_w = max([12, *(len(tr.word("status", el.status)) for el in q.elements)])
@@ -310,12 +396,13 @@ def demo(
             g = Table.grid(padding=(0, 1))
             g.add_column(width=name_w, overflow="fold")
             g.add_column(width=status_w, no_wrap=True)
-            g.add_column()
-            why = Text(el.reason)
+            why_w = max(20, out.width - 2 - name_w - status_w - 2)
+            g.add_column(width=why_w, no_wrap=True)
+            why = Text("\n".join(wrap(el.reason, why_w)))
             extra = msg("training.demo.element_extra", source=el.source, facts=", ".join(el.facts))
             if el.readings:
                 extra += " · " + msg("training.demo.element_reading", ids=", ".join(el.readings))
-            why.append("\n" + extra, style="dim")
+            why.append("\n" + "\n".join(wrap(extra, why_w)), style="dim")
             g.add_row(Text(f"{sym} {el_name}", style=f"bold {style}"), Text(tr.word("status", el.status), style=style), why)
             out.print(Padding(g, (0, 0, 0, 2), expand=False))
         _say(out, msg("training.demo.why", role=tr.word("role", q.role), reason=q.reason), indent=2)
@@ -342,6 +429,7 @@ def demo(
     _say(out, ls.verdict, "bold green" if ls.charge_right else "bold red")
     if not ls.agrees:
         _say(out, msg("training.demo.disagrees", note=ls.disagreement), "yellow")
+    _law_applied(out, ls.law_notes)
     pause(msg("training.demo.next.consequences"))
 
     _stage(out, msg("training.demo.stage5"))
@@ -364,17 +452,52 @@ def demo(
     _say(out, "\n" + msg("training.demo.next_cmd", name=name), "dim")
 
 
+def _law_applied(out: Console, notes: list[str]) -> None:
+    """The caveat `thb classify` prints under "Law applied", for a case the 2021 code did not govern."""
+    if notes:
+        _say(out, msg("report.law"), "bold yellow")
+        for n in notes:
+            _bullet(out, n, "yellow", indent=2)
+
+
 # --------------------------------------------------------------------------- quiz
-def _ask(key: str, err: bool) -> str:
+BACK_WORDS = ("back", "b", "назад", "н")
+BACK = "\0back"  # what _ask returns for `back`: never an answer
+
+
+def _ask(key: str, err: bool, default: str | None = None) -> str:
+    """One question; `back` returns BACK. The earlier answer, if any, is offered as the default."""
     q = tr.QUESTIONS[key]
 
     def check(value: str) -> str:
+        if value.strip().casefold() in BACK_WORDS:
+            return BACK
         try:
             return tr.normalise(key, value)
         except ValueError as e:
             raise typer.BadParameter(str(e)) from None
 
-    return typer.prompt(f"{q.text}\n  ({q.help})", value_proc=check, err=err)
+    shown = _answer_text(default) if default is not None else None
+    width = (_err() if err else _out()).width
+    text = "\n".join([*wrap(q.text, width), *wrap(f"({q.help})", width, indent="  ", first="  ")])
+    return typer.prompt(text, default=shown, value_proc=check, err=err)
+
+
+def _ask_all(talk: Console, err: bool) -> dict[str, str]:
+    """The questions in order; `back` goes to the previous one, its answer offered again."""
+    keys = list(tr.QUESTIONS)
+    given: dict[str, str] = {}
+    i = 0
+    while i < len(keys):
+        value = _ask(keys[i], err, given.get(keys[i]))
+        if value != BACK:
+            given[keys[i]] = value
+            i += 1
+        elif i == 0:
+            _say(talk, msg("training.quiz.first"), "yellow")
+        else:
+            i -= 1
+    return given
 
 
 @cases_app.command()
@@ -415,8 +538,10 @@ def quiz(
         _say(talk, f"{case.id} — {case.shown_title}", "bold")
         _say(talk, case.shown_narrative)
         _say(talk, "")
+        _law_applied(talk, tr.law_caveat(case, findings))
         _say(talk, tr.answer_guide(), "dim")
-        given = {k: _ask(k, err=json_out) for k in tr.QUESTIONS}
+        _say(talk, msg("training.quiz.back"), "dim")
+        given = _ask_all(talk, json_out)
     result = tr.score(case, given, findings)
     if json_out:
         _json(result.as_json())
@@ -433,6 +558,7 @@ def quiz(
         out.print(head)
         _say(out, m.explanation, indent=8)
     pts = f"{result.score:g}"
+    _law_applied(out, tr.law_caveat(case, findings))
     _say(out, "\n" + msg("training.quiz.score", points=pts, total=result.total), "bold")
     _say(out, msg("training.quiz.next", name=name), "dim")
 

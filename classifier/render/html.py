@@ -10,6 +10,7 @@ import functools
 from typing import Any
 
 from ..i18n import lang, tr
+from .unbroken import pieces
 
 
 @functools.cache
@@ -25,7 +26,33 @@ def _env() -> Any:
         keep_trailing_newline=True,
     )
     env.globals["tr"] = tr
+    env.filters["unbroken"] = unbroken
+    env.filters["case_id"] = case_id
     return env
+
+
+CASE_ID_WHOLE = 40  # a case id up to this long is never broken across lines; a longer one wraps anywhere
+
+
+def unbroken(value: Any, *whole: str) -> Any:
+    """`value` escaped, its article references (and the strings `whole`, such as case ids) each in a
+    `<span class="nb">` that a browser does not break across lines (CSS `white-space: nowrap`)."""
+    from markupsafe import Markup, escape
+
+    out = []
+    for part, locked in pieces("" if value is None else str(value), whole):
+        out.append(Markup('<span class="nb">{}</span>').format(part) if locked else escape(part))
+    return Markup("").join(out)
+
+
+def case_id(value: Any, limit: int = CASE_ID_WHOLE) -> Any:
+    """A case id, escaped; kept on one line up to `limit` characters (a longer one would push a
+    table past the page's margin, so it may wrap anywhere)."""
+    from markupsafe import Markup
+
+    text = "" if value is None else str(value)
+    cls = "nb" if len(text) <= limit else "long"
+    return Markup('<span class="id {}">{}</span>').format(cls, text)
 
 
 def render(template: str, **context: Any) -> str:

@@ -13,8 +13,21 @@ from __future__ import annotations
 
 from .cases import CASES_ENV, Case, all_tags, bundled_dir, find_case, handle, library_dir, load_library
 from .handout import handout_html
-from .labels import art, charged_labels, citation, detail, expected_primary, ref, shown_ref, summary, word
-from .lesson import Lesson, lesson
+from .labels import (
+    art,
+    charged_labels,
+    citation,
+    detail,
+    expected_primary,
+    ref,
+    shown_ref,
+    summary,
+    tag_key,
+    tag_label,
+    tag_labels,
+    word,
+)
+from .lesson import Lesson, law_caveat, lesson
 from .quiz import ANSWER_WORDS, QUESTIONS, QuizResult, answer_guide, element_label, normalise, read_answers, score
 
 __all__ = [
@@ -36,6 +49,7 @@ __all__ = [
     "find_case",
     "handle",
     "handout_html",
+    "law_caveat",
     "lesson",
     "library_dir",
     "load_library",
@@ -45,5 +59,8 @@ __all__ = [
     "score",
     "shown_ref",
     "summary",
+    "tag_key",
+    "tag_label",
+    "tag_labels",
     "word",
 ]

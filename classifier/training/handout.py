@@ -8,7 +8,7 @@ from typing import Any
 
 from ..i18n import tr
 from ..render.html import render
-from .labels import citation, word
+from .labels import citation, tag_labels, word
 from .lesson import Lesson, qual_label
 from .quiz import cap, date_text, element_label, sentence
 
@@ -19,7 +19,7 @@ def _case(ls: Lesson) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": c.id,
         "title": c.shown_title,
-        "tags": list(c.tags),
+        "tags": tag_labels(c.tags),
         "narrative": c.shown_narrative,
         "assumptions": list(c.shown_assumptions) if c.assumptions else [],
         "charged": ls.charged,
@@ -31,6 +31,8 @@ def _case(ls: Lesson) -> dict[str, Any]:
         "rests": None,
         "teaching": c.shown_teaching,
         "source": citation(c),
+        "law_notes": ls.law_notes,
+        "then_in_force": ls.then_in_force,
     }
     if q is not None:
         out["qualification"] = tr(

@@ -51,6 +51,35 @@ def word(group: str, value: str | None, default: str = "unknown") -> str:
     return tr(key) if key in _messages() else str(value or default).replace("_", " ")
 
 
+def tag_label(tag: str) -> str:
+    """A tag of the library in words, in the language in force (`child` → "child victim",
+    «потерпевший — ребенок»); a tag the catalogue does not name (a trainer's own) as written."""
+    key = f"training.tag.{tag}"
+    return tr(key) if key in _messages() else tag
+
+
+def tag_labels(tags: list[str]) -> list[str]:
+    return [tag_label(t) for t in tags]
+
+
+def tag_key(text: str, known: list[str]) -> str | None:
+    """The tag a user typed: the tag itself, or its words in either language (case and
+    surrounding blanks ignored); None when it names no tag of `known`."""
+    from ..i18n import LANGS, messages
+
+    want = " ".join(text.split()).casefold()
+    for t in known:
+        if t.casefold() == want:
+            return t
+    for language in (lang(), *LANGS):
+        words = messages(language)
+        for t in known:
+            label = words.get(f"training.tag.{t}")
+            if label and label.casefold() == want:
+                return t
+    return None
+
+
 def expected_primary(case: Case) -> str:
     p = case.expect.primary
     return "none" if p is None else ref(p.article, p.part)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..i18n import tr
 from ..models import Findings, Qualification
+from ..rulebase.legal import cc2021_in_force
 from .cases import Case
 from .labels import art, charged_labels, expected_primary, ref, shown_ref, word
 
@@ -27,6 +28,8 @@ class Lesson:
     consequences: list[str] = field(default_factory=list)
     non_punishment: list[str] = field(default_factory=list)
     prosecution: list[str] = field(default_factory=list)
+    law_notes: list[str] = field(default_factory=list)  # "Law applied", for a case the 2021 code did not govern
+    then_in_force: str | None = None  # the focus's article in the code then in force, as `thb classify` names it
 
     @property
     def verdict(self) -> str:
@@ -71,6 +74,19 @@ def _charged_text(case: Case) -> str:
 
 def qual_label(q: Qualification) -> str:
     return f"{art(q.instrument, q.article, q.part)} — {q.title}"
+
+
+RETRO_READING = "R-RETRO"
+
+
+def law_caveat(case: Case, f: Findings) -> list[str]:
+    """What `thb classify` prints under "Law applied" — the findings' own notes — and its warning
+    that the mode and reconciliation were computed from the 2021 code, for a case whose offence
+    predates the 2021 code or has no date; nothing for a case the 2021 code governs."""
+    d = case.facts.offence_date
+    if d is not None and d >= cc2021_in_force():
+        return []
+    return [*f.law.notes, *(w for w in f.warnings if RETRO_READING in w)]
 
 
 def lesson(case: Case) -> Lesson:
@@ -133,4 +149,20 @@ def lesson(case: Case) -> Lesson:
         consequences=cons,
         non_punishment=nps,
         prosecution=pro,
+        law_notes=law_caveat(case, f),
+        then_in_force=then_in_force(focus) if focus else None,
+    )
+
+
+def then_in_force(q: Qualification) -> str | None:
+    """`then in force: art. 171 of the Criminal Code 2017 (secondary sources only)`: the words of
+    the report of `thb classify` (its catalogue), for a qualification with a historical equivalent."""
+    h = q.historical_equivalent
+    if h is None:
+        return None
+    return tr(
+        "report.then_in_force",
+        instrument=tr(f"report.instrument.{h.instrument}"),
+        article=h.article,
+        quality=tr(f"report.quality.{h.source_quality}"),
     )
