@@ -171,7 +171,7 @@ def parse(q: Question, raw: str) -> Any:
             if o is None:
                 raise BadAnswer(tr("interview.error.multi", answer=clip(token.strip()), n=len(q.options), allowed=_allowed(q)))
             chosen.add(o.value)
-        value = [o.value for o in q.options if o.value in chosen]  # option order: the same file however typed
+        value = [o.value for o in q.options + q.hidden if o.value in chosen]  # option order: the same file however typed
     elif q.kind in ("int", "number"):
         text = s.replace(",", ".") if q.kind == "number" else s
         pattern = r"[+-]?[0-9]{1,20}" if q.kind == "int" else r"[+-]?(?:[0-9]{1,20}(?:\.[0-9]{0,20})?|\.[0-9]{1,20})"

@@ -21,7 +21,7 @@ rules fire and carry the flag's effect to something the findings show:
    `rules/warnings.rules.yaml`), or any other atom no rule reads.
 
 Otherwise no answer to it changes a finding, and the interview does not ask it. The analysis is
-sound because every step over-approximates what can happen; `tests/test_interview_screen.py`
+sound because every step over-approximates what can happen; `tests/test_interview_answers.py`
 checks it against the engine itself (answering a skipped question either way gives the same
 qualifications).
 """
