@@ -54,7 +54,13 @@ def spawn(args: list[str], cwd: Path):
 
 
 def seen(child) -> str:
-    return "".join(child.transcript)
+    """What the user saw, with the lines the interview wrapped joined again (a line break and the
+    hanging indent after it read as one space)."""
+    return flat("".join(child.transcript))
+
+
+def flat(text: str) -> str:
+    return re.sub(r"[ \t]*\r?\n[ \t]*", " ", text)
 
 
 def answer(child, key: str, text: str) -> None:

@@ -129,8 +129,9 @@ def register(app: typer.Typer) -> None:
             err.print(Text.assemble(("error ", "red"), str(e)))
             err.print(i18n.tr("interview.aborted"))
             raise typer.Exit(2) from None
-        except iv.Abandoned:
-            err.print("\n" + i18n.tr("interview.aborted"))
+        except iv.Abandoned as e:  # the input ended first: say where, write nothing (exit 1)
+            err.print(Text("\n" + str(e)))
+            err.print(i18n.tr("interview.aborted"))
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("\n" + i18n.tr("interview.aborted"))

@@ -84,7 +84,7 @@ class TerminalSource:
         try:
             return self.reader("> ")
         except EOFError:
-            raise Abandoned() from None
+            raise Abandoned(tr("interview.stopped.eof", key=q.key, question=q.text)) from None
 
     def leftovers(self) -> list[str]:
         return []
@@ -102,7 +102,7 @@ class ListSource:
 
     def next(self, q: Question) -> str | None:
         if self.i >= len(self.items):
-            raise InterviewError(tr("interview.error.ran_out", file=self.name, n=self.i, key=q.key, question=q.text))
+            raise Abandoned(tr("interview.error.ran_out", file=self.name, n=self.i, key=q.key, question=q.text))
         self.i += 1
         return self.items[self.i - 1]
 

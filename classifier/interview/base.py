@@ -21,7 +21,8 @@ class InterviewError(Exception):
 
 
 class Abandoned(Exception):
-    """The input ended before the interview did (Ctrl-D, or a closed pipe)."""
+    """The input ended before the interview did (Ctrl-D, a closed pipe, a list of answers run out);
+    the message says where."""
 
 
 class BadAnswer(ValueError):

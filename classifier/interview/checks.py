@@ -34,10 +34,6 @@ def check_offence_date(d: dt.date) -> str | None:
     return None
 
 
-def check_citizenship(v: str) -> str | None:
-    return None if re.fullmatch(r"[A-Z]{2}", v) else tr("interview.error.citizenship", answer=v)
-
-
 def check_article(v: str) -> str | None:
     ok = len(v) <= 64 and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._()-]*", v)
     return None if ok else tr("interview.error.article", answer=v)

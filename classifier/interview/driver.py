@@ -10,10 +10,13 @@ from rich.text import Text
 from ..fileio import write_atomic
 from ..i18n import tr
 from .answers import MAX_RETRIES, to_yaml
-from .base import BadAnswer, InterviewError, command
+from .base import UNKNOWN, Abandoned, BadAnswer, InterviewError, command
 from .flow import interview_flow
 from .questions import KEYS, Notice, Question, key_template, parse
+from .screen import grid, wrap
 from .state import State
+
+LONG = 12  # a question's block longer than this repeats the question just above the prompt
 
 
 # ------------------------------------------------------------------------------ the driver
@@ -36,6 +39,8 @@ class Interview:
         self.out = out
         self.force = force
         self.answers: list[Any] = []
+        self.given: list[tuple[str, str]] = []  # (question key, the answer as typed) of each answer
+        self.earlier: dict[str, str] = {}  # what was answered before `back`: the default when asked again
         self._reported: str | None = None
 
     # -- replay: the flow is a function of the answers so far
@@ -72,13 +77,16 @@ class Interview:
                     item = gen.send(self.answers[i])
                     i += 1
                     continue
+                if item.key in self.earlier:  # asked again after `back`: Enter keeps the earlier answer
+                    item.default = self.earlier[item.key]
+                    item.earlier = True
                 return st, item, notices
         except StopIteration:
             return st, None, notices
 
     def run(self) -> State:
-        self.console.print(tr("interview.intro"), style="bold", highlight=False)
-        self.console.print(tr("interview.commands"), style="dim", highlight=False)
+        self.say(tr("interview.intro"), style="bold")
+        self.say(tr("interview.commands"), style="dim")
         while True:
             st, q, notices = self._replay()
             for n in notices:
@@ -88,28 +96,38 @@ class Interview:
             self._show(q)
             misfits = 0
             while True:
-                raw = self.source.next(q)
+                try:
+                    raw = self.source.next(q)
+                except Abandoned as e:  # a list of answers that ends at the overwrite question: say how
+                    if self._replaces_out(q):
+                        raise Abandoned(f"{e} {tr('interview.error.force_hint', path=self.out)}") from None
+                    raise
                 if not self.source.interactive:
-                    self.console.print(f"> {raw if raw is not None else ''}", highlight=False, markup=False)
+                    self.console.print(f"> {raw if raw is not None else ''}", highlight=False, markup=False, soft_wrap=True)
                 if raw is None:  # a mapping without this key
                     if q.default is not None:
                         raw = q.default
                     elif q.required:
-                        raise InterviewError(tr("interview.error.missing", file=self.source.name, key=q.key, question=q.text))
+                        raise InterviewError(self._missing(q))
                     else:
                         raw = "unknown"
                 cmd = command(raw)
                 if cmd == "back":
                     if not self.answers:
-                        self.console.print(tr("interview.back.none"), style="yellow", highlight=False)
+                        self.say(tr("interview.back.none"), style="yellow")
                         continue
                     self.answers.pop()
+                    key, typed = self.given.pop()
+                    if typed.strip():
+                        self.earlier[key] = typed
                     break
-                if cmd == "status":
+                if cmd == "status":  # then the question again, its options short (they were shown)
                     self.status(st)
+                    self._show(q, short=True)
                     continue
-                if cmd == "help":
-                    self.console.print(tr("interview.commands"), highlight=False)
+                if cmd == "help":  # then the question again, every option explained
+                    self.say(tr("interview.commands"))
+                    self._show(q, full=True)
                     continue
                 try:
                     value = parse(q, raw)
@@ -118,53 +136,142 @@ class Interview:
                         raise InterviewError(
                             tr("interview.error.bad_answer", file=self.source.name, key=q.key, problem=str(e))
                         ) from None
-                    self.console.print(str(e), style="red", highlight=False, markup=False)
+                    self.say(str(e), style="red", hanging=2)
                     misfits += 1
                     if getattr(self.source, "bounded", False) and misfits >= MAX_RETRIES:
                         raise InterviewError(tr("interview.error.no_progress", n=misfits, key=q.key)) from None
                     continue
                 self.answers.append(value)
+                self.given.append((q.key, raw if raw.strip() else (q.default or "")))
+                self.earlier.pop(q.key, None)
                 break
 
-    def _show(self, q: Question) -> None:
+    def _missing(self, q: Question) -> str:
+        """No answer in the mapping for a question that needs one: for the output file that
+        exists, say how to replace it (`--force`)."""
+        message = tr("interview.error.missing", file=self.source.name, key=q.key, question=q.text)
+        return f"{message} {tr('interview.error.force_hint', path=self.out)}" if self._replaces_out(q) else message
 
-        line = Text()
-        line.append(q.text, style="bold")
-        line.append(f"  [{q.key}]", style="dim")
-        self.console.print(line)
+    def _replaces_out(self, q: Question) -> bool:
+        """Whether the question is about replacing the existing `--out` (which `--force` does)."""
+        from pathlib import Path
+
+        return (
+            q.key in ("output.file", "output.overwrite")
+            and bool(self.out)
+            and not self.force
+            and Path(self.out or "").expanduser().exists()
+        )
+
+    # -- the screen: every line wrapped to the terminal's width
+    def width(self) -> int:
+        return max(40, int(self.console.width))
+
+    def say(self, text: str | Text, style: str = "", indent: int = 0, hanging: int | None = None) -> None:
+        t = text if isinstance(text, Text) else Text(text, style=style)
+        for line in wrap(t, self.width(), indent, 2 if hanging is None else hanging):
+            self.console.print(line, soft_wrap=True, highlight=False)
+
+    def block(self, q: Question, full: bool = False, short: bool = False) -> list[Text]:
+        """The question as shown: the question and its key, the help, the options.
+        `full`: every option with its explanation, even for a question shown short (`compact`);
+        `short`: the options without explanations."""
+        w = self.width()
+        head = Text()
+        head.append(q.text, style="bold")
+        head.append(f"  [{q.key}]", style="dim")
+        lines = wrap(head, w, 0, 2)
         if q.help:
-            self.console.print(Text("  " + q.help, style="dim"))
+            lines += wrap(Text(q.help, style="dim"), w, 2)
+        lines += self._options(q, w, short=short or (q.compact and not full))
+        return lines
+
+    def _options(self, q: Question, w: int, short: bool) -> list[Text]:
+        if short:
+            cells = []
+            for i, o in enumerate(q.options, 1):
+                t = Text(f"{i:>2} ")
+                t.append(o.label, style="bold")
+                cells.append(t)
+            laid = grid(cells, w, 2)
+            if laid is not None:
+                return laid
+        lines: list[Text] = []
         for i, o in enumerate(q.options, 1):
             t = Text(f"  {i:>2}  ")
             t.append(o.label, style="bold")
-            if o.value != o.label and q.kind != "yesno":
+            if o.value != o.label and q.kind != "yesno" and not short:
                 t.append(f" ({o.value})", style="dim")
-            if o.explain:
+            if o.explain and not short:
                 t.append(f" — {o.explain}")
-            self.console.print(t)
+            lines += wrap(t, w, 0, 6)
+        return lines
+
+    def hints(self, q: Question) -> list[str]:
         hints = []
         if q.kind == "multi":
             hints.append(tr("interview.hint.multi"))
+            if q.same is not None:
+                hints.append(tr("interview.hint.same", same=q.same_label))
         elif q.kind == "choice":
             hints.append(tr("interview.hint.choice"))
         elif q.kind == "yesno":
             hints.append(tr("interview.hint.yesno"))
+        if q.compact and q.options:
+            hints.append(tr("interview.hint.compact"))
         if q.default is not None:
-            shown = q.default
-            if q.options and shown.isdigit() and 1 <= int(shown) <= len(q.options):
-                shown = q.options[int(shown) - 1].label
-            hints.append(tr("interview.hint.default", default=shown))
-        if hints:
-            self.console.print(Text("  " + "; ".join(hints), style="dim"))
+            shown = self._shown_default(q)
+            hints.append(tr("interview.hint.earlier" if q.earlier else "interview.hint.default", default=shown))
+        return hints
+
+    def _shown_default(self, q: Question) -> str:
+        """The default as the user reads it: option labels rather than numbers."""
+        try:
+            value = parse(q, q.default or "")
+        except BadAnswer:
+            return q.default or ""
+        labels = {o.value: o.label for o in q.options + q.hidden}
+        if value is UNKNOWN:
+            return "?"
+        if isinstance(value, list):
+            return ", ".join(labels.get(v, v) for v in value) or tr("interview.hint.none")
+        if isinstance(value, bool):
+            return tr("interview.yes" if value else "interview.no")
+        if isinstance(value, str) and value in labels:
+            return labels[value]
+        return q.default or ""
+
+    def _show(self, q: Question, full: bool = False, short: bool = False) -> None:
+        """The question, its options and hints, so that the question and the prompt share one
+        screen: a long block ends with the question again, just above the prompt, and on a
+        terminal too short for the options with their explanations they are shown short."""
+        lines, tail = self._laid(q, full, short)
+        height = self.console.size.height if self.console.is_terminal and self.source.interactive else None
+        if height and len(lines) + len(tail) + 1 > height and not short:
+            lines, tail = self._laid(q, False, True)
+        for line in lines + tail:
+            self.console.print(line, soft_wrap=True, highlight=False)
+
+    def _laid(self, q: Question, full: bool, short: bool) -> tuple[list[Text], list[Text]]:
+        """The block and the lines just above the prompt: the hints, and for a long block the
+        question again before them."""
+        lines = self.block(q, full=full, short=short)
+        hints = "; ".join(self.hints(q))
+        w = self.width()
+        tail = wrap(Text(hints, style="dim"), w, 2) if hints else []
+        if len(lines) + len(tail) > LONG:
+            tail = wrap(Text.assemble((q.text, "bold"), "  ", (hints, "dim")), w, 0, 2)
+        return lines, tail
 
     def _notice(self, n: Notice, st: State) -> None:
 
         if n.style == "section":
-            self.console.print(Text("\n" + n.text, style="bold cyan"))
+            self.console.print()
+            self.say(n.text, style="bold cyan")
         elif n.style == "report":
             self.report(st)
         else:
-            self.console.print(Text("» " + n.text, style="italic"))
+            self.say("» " + n.text, style="italic", hanging=2)
 
     def findings(self, st: State):
         from ..analysis.pipeline import classify
@@ -177,25 +284,25 @@ class Interview:
         try:
             f = self.findings(st)
         except Exception as e:  # noqa: BLE001 - a status line must never end the interview
-            self.console.print(Text(tr("interview.status.failed", error=f"{type(e).__name__}: {e}"), style="red"))
+            self.say(tr("interview.status.failed", error=f"{type(e).__name__}: {e}"), style="red")
             return
-        self.console.print(Text(tr("interview.status.head"), style="bold"))
+        self.say(tr("interview.status.head"), style="bold")
         p = f.primary
         if p is not None:
-            self.console.print(Text("  " + tr("interview.status.primary", label=qual_label(p), title=p.title), style="green"))
+            self.say(tr("interview.status.primary", label=qual_label(p), title=p.title), style="green", indent=2, hanging=4)
         elif f.qualifications:
-            self.console.print(Text("  " + tr("interview.status.no_primary_contested"), style="yellow"))
+            self.say(tr("interview.status.no_primary_contested"), style="yellow", indent=2, hanging=4)
         else:
-            self.console.print(Text("  " + tr("interview.status.none"), style="yellow"))
+            self.say(tr("interview.status.none"), style="yellow", indent=2, hanging=4)
         for q in f.qualifications:
             if q.role != "primary":
-                self.console.print(Text(f"    {q.role}: {qual_label(q)} — {q.title}", style="dim"))
+                self.say(f"{q.role}: {qual_label(q)} — {q.title}", style="dim", indent=4, hanging=6)
         if f.missing_facts:
-            self.console.print(Text("  " + tr("interview.status.missing"), style="bold"))
+            self.say(tr("interview.status.missing"), style="bold", indent=2, hanging=4)
             for m in f.missing_facts[:12]:
-                self.console.print(Text(f"    {m.fact}: {m.question}"))
+                self.say(m.question, indent=4, hanging=6)  # the question, not the input path (FACTS.md's)
         else:
-            self.console.print(Text("  " + tr("interview.status.nothing_missing")))
+            self.say(tr("interview.status.nothing_missing"), indent=2, hanging=4)
 
     def report(self, st: State) -> None:
         from ..render.text import render
@@ -205,7 +312,8 @@ class Interview:
         if stamp == self._reported:
             return
         self._reported = stamp
-        self.console.print(Text("\n" + tr("interview.report.head"), style="bold"))
+        self.console.print()
+        self.say(tr("interview.report.head"), style="bold")
         render(self.findings(st), self.report_console)
 
 
@@ -236,6 +344,8 @@ def finish(st: State, console: Any, inputs: list[str] | tuple[str, ...] = ()) ->
         raise InterviewError(str(e)) from None
     except OSError as e:
         raise InterviewError(tr("interview.error.write", path=path, problem=e.strerror or str(e))) from None
-    console.print(Text(tr("interview.written", path=path), style="bold green"), highlight=False)
-    console.print(Text(tr("interview.next", path=path), style="dim"), highlight=False)
+    width = max(40, int(console.width))
+    for text, style in ((tr("interview.written", path=path), "bold green"), (tr("interview.next", path=path), "dim")):
+        for line in wrap(Text(text, style=style), width, 0, 2):
+            console.print(line, soft_wrap=True, highlight=False)
     return path

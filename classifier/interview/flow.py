@@ -7,12 +7,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..i18n import tr
+from ..i18n import lang, tr
 from ..rulebase.files import vocabulary
 from ..rulebase.legal import is_child
 from .base import MAX_CHARGES, MAX_PEOPLE
-from .checks import Flow, article_and_part, check_case_id, check_citizenship, check_offence_date, known
+from .checks import Flow, article_and_part, check_case_id, check_offence_date, known
+from .countries import country_name
 from .questions import Notice, Option, Question, options, yesno
+from .relevance import base_atoms, cannot_matter, worlds_of
 from .state import State, age_on, default_case_id
 
 
@@ -60,8 +62,17 @@ def interview_flow(st: State, out: str | None = None, force: bool = False) -> Fl
     st.acts = a if known(a) else None
     a = yield Question("purposes", "multi", tr("interview.purposes"), tr("interview.purposes.help"), options("purposes"))
     st.purposes = a if known(a) else None
+    # the same thirteen options again: shown short (explained just above), and `=` takes the purposes
+    same = st.purposes or None
     a = yield Question(
-        "exploitation", "multi", tr("interview.exploitation"), tr("interview.exploitation.help"), options("purposes")
+        "exploitation",
+        "multi",
+        tr("interview.exploitation"),
+        tr("interview.exploitation.help"),
+        options("purposes"),
+        compact=True,
+        same=same,
+        same_label=", ".join(o.label for o in options("purposes", same)) if same else "",
     )
     st.exploitation = a if known(a) else None
 
@@ -137,15 +148,13 @@ def _victim(st: State, i: int) -> Flow:
     if known(a):
         v["sex"] = a
     a = yield Question(
-        k + "citizenship",
-        "text",
-        tr("interview.victim.citizenship", id=vid),
-        tr("interview.victim.citizenship.help"),
-        check=check_citizenship,
-        transform=str.upper,
+        k + "citizenship", "country", tr("interview.victim.citizenship", id=vid), tr("interview.victim.citizenship.help")
     )
     if known(a):
         v["citizenship"] = a
+        name = country_name(a)
+        if name and name != a:
+            yield Notice(tr("interview.victim.citizenship.recorded", id=vid, code=a, name=name))
     if v.get("sex") != "male":
         a = yield yesno(k + "pregnant", tr("interview.victim.pregnant", id=vid), tr("interview.victim.pregnant.help"))
         if known(a):
@@ -175,7 +184,7 @@ def _offender(st: State, i: int) -> Flow:
         o["legal_entity"] = True
         yield Notice(tr("interview.offender.entity.note", id=pid))
         return
-    a = yield Question(k + "age", "int", tr("interview.offender.age", id=pid), tr("interview.offender.age.help"), lo=0, hi=120)
+    a = yield Question(k + "age", "years", tr("interview.offender.age", id=pid), tr("interview.offender.age.help"))
     if known(a):
         o["age"] = a
         if a < 14:
@@ -199,6 +208,51 @@ def _circ_options(values: list[str]) -> list[Option]:
     return [Option(v, tr(f"interview.circumstances.{v}")) for v in values]
 
 
+# The circumstances asked after the group form, in order: (key, kind, the flags its options set).
+# Which of them are asked — and which options shown — follows from the rule base (relevance.py):
+# a flag that no answer can make matter on the answers so far is not asked.
+CIRC_QUESTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("circ.official", "yesno", ("official_position_used",)),
+    ("circ.movement", "multi", ("crossed_state_border", "held_abroad", "held_against_will", "illegal_entry_or_exit_organised")),
+    (
+        "circ.control",
+        "multi",
+        (
+            "identity_documents_taken",
+            "ownership_powers_exercised",
+            "victim_could_not_refuse",
+            "dangerous_violence",
+            "weapon_used",
+        ),
+    ),
+    ("circ.sexual", "multi", ("brothel_organised", "procuring", "pimping", "online", "sexual_acts_with_victim")),
+    ("circ.marriage", "yesno", ("marriage_purpose",)),
+    ("circ.knew_pregnant", "yesno", ("offender_knew_pregnant",)),
+    ("circ.harm", "choice", ("harm_significant", "harm_grave", "harm_especially_grave")),
+)
+PROPERTY = "property_obtained_by_deception"
+NEVER_ASKED = ("for_profit", "religious_marriage_rite", "paid_to_fight")  # only a confirmed draft sets them
+
+
+def _may_matter(st: State, flags: tuple[str, ...], later: list[str]) -> tuple[list[str], dict[str, frozenset[str]]]:
+    """The flags of a question that some answer can still make matter (relevance.py), and the others
+    with the articles they would have reached. `later`: the flags of the questions still to come."""
+    worlds = worlds_of(st.facts())
+    if worlds is None:  # not a valid fact pattern yet: ask everything
+        return list(flags), {}
+    open_flags = list(flags) + later
+    extra: set[str] = set()
+    if st.means_skipped:  # the abduction may still be asked (circ.abduction)
+        extra |= {"means.abduction", "joint.means.abduction"}
+    if {"fraud", "deception"} & set(st.means or []):  # the property and its amount may still be asked
+        open_flags.append(PROPERTY)
+        extra |= base_atoms("damage.")
+    if st.draft is not None:  # a confirmed draft may still add what the interview never asks
+        open_flags += NEVER_ASKED
+    skip = cannot_matter(flags, worlds, open_flags, extra)
+    return [f for f in flags if f not in skip], skip
+
+
 def _circumstances(st: State) -> Flow:
     yield Notice(tr("interview.section.circumstances"), "section")
     groups = ["group", "group_prior_conspiracy", "organised_group", "criminal_community"]
@@ -211,40 +265,59 @@ def _circumstances(st: State) -> Flow:
     )
     if known(a) and a != "alone":
         st.flag(a)
-    people = [o for o in st.offenders if not o.get("legal_entity")]
-    if any(o.get("official") is not False for o in people):
-        a = yield yesno("circ.official", tr("interview.circ.official"), tr("interview.circ.official.help"))
+    skipped: dict[str, frozenset[str]] = {}
+    for n, (key, kind, flags) in enumerate(CIRC_QUESTIONS):
+        later = [f for _, _, fs in CIRC_QUESTIONS[n + 1 :] for f in fs]
+        shown, skip = _may_matter(st, flags, later)
+        skipped.update(skip)
+        if shown:
+            yield from _circ_question(st, key, kind, flags, shown)
+        if key == "circ.marriage":
+            yield from _abduction(st)
+    if skipped:
+        yield Notice(_skipped_note(skipped))
+    if {"fraud", "deception"} & set(st.means or []):
+        a = yield yesno("circ.property", tr("interview.circ.property"), tr("interview.circ.property.help"))
         if a is True:
-            st.flag("official_position_used")
-    movement = ["crossed_state_border", "held_abroad", "held_against_will", "illegal_entry_or_exit_organised"]
-    a = yield Question(
-        "circ.movement", "multi", tr("interview.circ.movement"), tr("interview.circ.multi.help"), _circ_options(movement)
-    )
-    if known(a):
-        st.flag(*a)
-    control = [
-        "identity_documents_taken",
-        "ownership_powers_exercised",
-        "victim_could_not_refuse",
-        "dangerous_violence",
-        "weapon_used",
-    ]
-    a = yield Question(
-        "circ.control", "multi", tr("interview.circ.control"), tr("interview.circ.multi.help"), _circ_options(control)
-    )
-    if known(a):
-        st.flag(*a)
-    sexual = ["brothel_organised", "procuring", "pimping", "online"]
-    if any(st.victim_age(v) is None or st.victim_age(v) < 16 for v in st.victims):
-        sexual.append("sexual_acts_with_victim")
-    a = yield Question(
-        "circ.sexual", "multi", tr("interview.circ.sexual"), tr("interview.circ.multi.help"), _circ_options(sexual)
-    )
-    if known(a):
-        st.flag(*a)
-    a = yield yesno("circ.marriage", tr("interview.circ.marriage"), tr("interview.circ.marriage.help"))
-    if a is True:
-        st.flag("marriage_purpose")
+            st.flag(PROPERTY)
+            d = yield Question(
+                "circ.damage", "number", tr("interview.circ.damage"), tr("interview.circ.damage.help"), lo=0, hi=1e12
+            )
+            if known(d):
+                st.damage_ci = d
+
+
+def _circ_question(st: State, key: str, kind: str, flags: tuple[str, ...], shown: list[str]) -> Flow:
+    """One circumstance question, with the options that can still matter (the others accepted by name)."""
+    name = key.split(".", 1)[1]
+    help_key = "interview.circ.multi.help" if kind == "multi" else f"interview.circ.{name}.help"
+    if kind == "yesno":
+        a = yield yesno(key, tr(f"interview.circ.{name}"), tr(help_key))
+        if a is True:
+            st.flag(flags[0])
+    elif kind == "multi":
+        q = Question(key, "multi", tr(f"interview.circ.{name}"), tr(help_key), _circ_options(shown))
+        q.hidden = _circ_options([f for f in flags if f not in shown])
+        a = yield q
+        if known(a):
+            st.flag(*a)
+    else:  # the harm: one of them, or none
+        q = Question(
+            key,
+            "choice",
+            tr(f"interview.circ.{name}"),
+            tr(help_key),
+            [Option("none", tr(f"interview.circ.{name}.none"))] + _circ_options(shown),
+        )
+        q.hidden = _circ_options([f for f in flags if f not in shown])
+        a = yield q
+        if known(a) and a != "none":
+            st.flag(a)
+
+
+def _abduction(st: State) -> Flow:
+    """With the means skipped (a child victim), the abduction is asked only where it decides a
+    further crime: kidnapping (art. 165) or abduction for marriage (art. 172)."""
     if st.means_skipped and (
         ("transportation" in (st.acts or []) and "held_against_will" in st.circumstances)
         or "marriage_purpose" in st.circumstances
@@ -252,29 +325,17 @@ def _circumstances(st: State) -> Flow:
         a = yield yesno("circ.abduction", tr("interview.circ.abduction"), tr("interview.circ.abduction.help"))
         if a is True:
             st.means = ["abduction"]
-    if any(v.get("pregnant") for v in st.victims):
-        a = yield yesno("circ.knew_pregnant", tr("interview.circ.knew_pregnant"), tr("interview.circ.knew_pregnant.help"))
-        if a is True:
-            st.flag("offender_knew_pregnant")
-    harms = ["harm_significant", "harm_grave", "harm_especially_grave"]
-    a = yield Question(
-        "circ.harm",
-        "choice",
-        tr("interview.circ.harm"),
-        tr("interview.circ.harm.help"),
-        [Option("none", tr("interview.circ.harm.none"))] + _circ_options(harms),
-    )
-    if known(a) and a != "none":
-        st.flag(a)
-    if {"fraud", "deception"} & set(st.means or []):
-        a = yield yesno("circ.property", tr("interview.circ.property"), tr("interview.circ.property.help"))
-        if a is True:
-            st.flag("property_obtained_by_deception")
-            d = yield Question(
-                "circ.damage", "number", tr("interview.circ.damage"), tr("interview.circ.damage.help"), lo=0, hi=1e12
-            )
-            if known(d):
-                st.damage_ci = d
+
+
+def _skipped_note(skipped: dict[str, frozenset[str]]) -> str:
+    from ..citations import ref
+
+    voc = vocabulary()["circumstances"]
+    ru = lang() == "ru"
+    what = "; ".join(str((voc[f].get("label_ru") if ru else None) or voc[f]["label"]) for f in skipped)
+    arts = sorted({a for arts in skipped.values() for a in arts}, key=lambda a: (len(a), a))
+    why = tr("interview.skip.articles", articles=", ".join(ref(a) for a in arts)) if arts else ""
+    return tr("interview.skip.note", what=what, why=why)
 
 
 def _instrument_q(key: str) -> Question:

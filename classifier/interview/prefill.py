@@ -21,7 +21,7 @@ from typing import Any
 from ..i18n import lang, tr
 from ..rulebase.files import vocabulary
 from .base import UNKNOWN, InterviewError
-from .checks import Flow, check_article, check_citizenship, check_offence_date, known
+from .checks import Flow, check_article, check_offence_date, known
 from .questions import Notice, Option, Question
 from .state import State
 
@@ -164,14 +164,12 @@ def _edit(f: Fact, k: str) -> Flow:
     m = PERSON.match(f.field)
     text = tr("prefill.edit", fact=_label(f))
     if m and m.group(3) == "age":
-        v = yield Question(k + "value", "int", text, lo=0, hi=120)
+        v = yield Question(k + "value", "years", text)
     elif m and m.group(3) == "sex":
         opts = [Option("female", tr("interview.sex.female")), Option("male", tr("interview.sex.male"))]
         v = yield Question(k + "value", "choice", text, options=opts)
     elif m:
-        v = yield Question(
-            k + "value", "text", text, tr("interview.victim.citizenship.help"), check=check_citizenship, transform=str.upper
-        )
+        v = yield Question(k + "value", "country", text, tr("interview.victim.citizenship.help"))
     elif f.field == "offence_date":
         v = yield Question(k + "value", "date", text, tr("interview.case.date.help"), check=check_offence_date)
         v = v.isoformat() if known(v) else v

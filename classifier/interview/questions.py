@@ -12,6 +12,7 @@ from ..i18n import tr
 from ..rulebase.files import vocabulary
 from ..safetext import clip
 from .base import NO_WORDS, NONE_WORDS, UNKNOWN, YES_WORDS, BadAnswer, command, norm
+from .countries import country_code, country_suggestion
 
 
 # ------------------------------------------------------------------------------ questions
@@ -25,7 +26,7 @@ class Option:
 @dataclass
 class Question:
     key: str
-    kind: str  # choice | multi | yesno | int | number | text | date | age | path
+    kind: str  # choice | multi | yesno | int | number | text | date | age | years | country | path
     text: str
     help: str = ""
     options: list[Option] = field(default_factory=list)
@@ -36,6 +37,11 @@ class Question:
     hi: float | None = None
     check: Callable[[Any], str | None] | None = None  # further validation: an error message or None
     transform: Callable[[Any], Any] | None = None  # normalises the value before the check
+    hidden: list[Option] = field(default_factory=list)  # not shown (cannot matter), still accepted by name
+    same: list[str] | None = None  # multi: what `=` ("the same as …") answers, e.g. the purposes
+    same_label: str = ""  # what `=` stands for, as the hint names it
+    compact: bool = False  # options already explained just before: labels only, in columns
+    earlier: bool = False  # the default is the answer given before `back`
 
 
 @dataclass
@@ -86,10 +92,30 @@ def _match_option(q: Question, token: str) -> Option | None:
     if t.isdigit():
         i = int(t)
         return q.options[i - 1] if 1 <= i <= len(q.options) else None
-    for o in q.options:
+    for o in q.options + q.hidden:
         if t in (o.value.lower(), o.value.lower().replace("_", " "), norm(o.label)):
             return o
     return None
+
+
+# "The same as …" for a list question (exploitation: the same as the purposes), in either language.
+SAME_WORDS = {"=", "same", "the same", "same as purposes", "same as the purposes", "то же", "те же", "то же самое", "так же"}
+
+# An age as a person writes it: "16", "16 years", "16 years old", "16-year-old", "16 y.o.", "aged 16",
+# «16 лет», «16 года», «16 г.», «16-летняя». Whole years only.
+_AGE = re.compile(
+    r"(?:aged?\s*|возраст\s*)?([0-9]{1,3})\s*(?:-?\s*(?:"
+    r"years?(?:\s*-?\s*old)?|yrs?\.?|y\.?\s*o\.?|y\.?"
+    r"|лет|года?|г\.?|л\.?|летн(?:ий|яя|ее|его|ей|юю|ему|им)"
+    r"))?"
+)
+_MONTHS = re.compile(r"[0-9]{1,3}\s*(?:months?|mos?\.?|мес(?:\.|яц(?:а|ев)?)?)")
+
+
+def _parse_years(s: str) -> int | None:
+    """Whole years written with or without a unit, in either language; None if it is not an age."""
+    m = _AGE.fullmatch(norm(s))
+    return int(m.group(1)) if m else None
 
 
 def _allowed(q: Question) -> str:
@@ -135,6 +161,8 @@ def parse(q: Question, raw: str) -> Any:
     elif q.kind == "multi":
         if norm(s) in NONE_WORDS:
             return []
+        if norm(s) in SAME_WORDS and q.same is not None:
+            return list(q.same)
         chosen: set[str] = set()
         for token in re.split(r"[,;]", s):
             if not token.strip():
@@ -143,7 +171,7 @@ def parse(q: Question, raw: str) -> Any:
             if o is None:
                 raise BadAnswer(tr("interview.error.multi", answer=clip(token.strip()), n=len(q.options), allowed=_allowed(q)))
             chosen.add(o.value)
-        value = [o.value for o in q.options if o.value in chosen]  # option order: the same file however typed
+        value = [o.value for o in q.options + q.hidden if o.value in chosen]  # option order: the same file however typed
     elif q.kind in ("int", "number"):
         text = s.replace(",", ".") if q.kind == "number" else s
         pattern = r"[+-]?[0-9]{1,20}" if q.kind == "int" else r"[+-]?(?:[0-9]{1,20}(?:\.[0-9]{0,20})?|\.[0-9]{1,20})"
@@ -154,14 +182,28 @@ def parse(q: Question, raw: str) -> Any:
             raise BadAnswer(tr("interview.error.range", answer=clip(s), lo=_num(q.lo), hi=_num(q.hi)))
     elif q.kind == "date":
         value = _parse_date(s)
-    elif q.kind == "age":
-        if re.fullmatch(r"[0-9]{1,3}", s):
-            age = int(s)
+    elif q.kind in ("age", "years"):
+        age = _parse_years(s)
+        if age is not None:
             if age > 120:
                 raise BadAnswer(tr("interview.error.range", answer=clip(s), lo=0, hi=120))
-            value = ("age", age)
+            value = ("age", age) if q.kind == "age" else age
+        elif _MONTHS.fullmatch(norm(s)):
+            raise BadAnswer(tr("interview.error.months", answer=clip(s)))
+        elif q.kind == "years":
+            raise BadAnswer(tr("interview.error.years", answer=clip(s)))
         else:
-            value = ("birth_date", _parse_date(s))
+            try:
+                value = ("birth_date", _parse_date(s))
+            except BadAnswer:
+                raise BadAnswer(tr("interview.error.age", answer=clip(s))) from None
+    elif q.kind == "country":
+        code = country_code(s)
+        if code is None:
+            near = country_suggestion(s)
+            hint = tr("interview.error.did_you_mean", key=near) if near else ""
+            raise BadAnswer(tr("interview.error.country", answer=clip(s)) + (f" ({hint})" if hint else "") + ".")
+        value = code
     else:  # text, path
         value = s
     if q.transform is not None:
