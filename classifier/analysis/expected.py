@@ -7,10 +7,11 @@ the victim: not established"). An article is *pointed to* when
 - one of its elements is met on a stated circumstance or on the exploitation carried out (the
   fact the reader gave that only this article reads), or
 - the case was charged under it (`record.charges`, the Criminal Code 2021), or
-- it is a trafficking article whose act and purpose are met while no trafficking article is
-  made out (and the victim is not known to be outside it: art. 167 for an adult);
+- it is a trafficking article two of whose act, means and purpose are met (or not required)
+  while no trafficking article is made out;
 
-and it is listed when no qualification of it is found. Its elements are those of the unit that
+and it is listed when no qualification of it is found and the victim is not known to be outside
+it (its age element not met: art. 167 for an adult). Its elements are those of the unit that
 comes closest (the most elements met), from the same derivations the findings rest on (memoised:
 nothing is run twice). Nothing here is part of the findings (the JSON does not change)."""
 
@@ -28,6 +29,7 @@ from .elements import article_elements, capacity_element, element_label
 from .units import build_units
 
 FAILING = ("not_met", "unknown")
+CORE = ("act", "means", "purpose")  # the elements of trafficking a reader states (LAW.md section 1)
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Miss:
     stated: list[str] = field(default_factory=list)  # the input paths that point to it
     charged: bool = False
     trafficking: bool = False
+    core: list[Element] = field(default_factory=list)  # the act, means and purpose met (a trafficking article)
 
     @property
     def failing(self) -> list[Element]:
@@ -83,13 +86,10 @@ def not_made_out(facts: FactPattern | dict, findings: Findings, backend: str | N
             p for e in elements if e.status == "met" for p in e.facts if p.startswith("circumstances.") or p == "exploitation"
         ]
         by_status = {e.element: e.status for e in elements}
-        is_traf = (
-            art in trafficking()
-            and not traf_made
-            and by_status.get("act") == "met"
-            and by_status.get("purpose") == "met"
-            and by_status.get("age") != "not_met"
-        )
+        if by_status.get("age") == "not_met":
+            continue  # the victim is outside the article (art. 167 for an adult): not what the facts point to
+        core = [k for k in CORE if by_status.get(k) in ("met", "not_required")]
+        is_traf = art in trafficking() and not traf_made and len(core) >= 2
         if not (stated or art in charged or is_traf):
             continue
         meta = logic[art].get("elements") or {}
@@ -106,6 +106,7 @@ def not_made_out(facts: FactPattern | dict, findings: Findings, backend: str | N
                 stated=list(dict.fromkeys(stated)),
                 charged=art in charged,
                 trafficking=is_traf,
+                core=[e for e in elements if e.element in CORE and e.status == "met"],
             )
         )
     return out

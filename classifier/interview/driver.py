@@ -206,7 +206,7 @@ class Interview:
             return
         self._reported = stamp
         self.console.print(Text("\n" + tr("interview.report.head"), style="bold"))
-        render(self.findings(st), self.report_console)
+        render(self.findings(st), self.report_console, facts=facts)  # the facts in words, the articles not made out
 
 
 def qual_label(q: Any) -> str:

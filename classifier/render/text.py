@@ -16,9 +16,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..analysis.elements import element_label as label_of
 from ..citations import ref, ref_of
 from ..i18n import lang, tr
-from ..models import Findings, Qualification
+from ..models import FactPattern, Findings, Qualification
+from ..rulebase.compiler import article_logic
 from ..rulebase.files import readings
 from ..rulebase.prose import law
 from .facts import facts_words
@@ -38,14 +40,16 @@ _PART_ITEM = re.compile(r"^part (\d+)(?: items? (\d+(?:, ?\d+)*))?$")
 
 
 def element_label(q: Qualification, name: str) -> str:
-    """An element as shown: its id in English (`act`, `part 2 item 2`), its label in Russian
-    («действие», «п. 2 ч. 2»)."""
+    """An element as a reader sees it: its label in the language in force ("act of trafficking",
+    «действие, составляющее торговлю людьми»; "part 2 item 2", «п. 2 ч. 2»), never its id
+    (`no_refusal` is a code of the JSON)."""
     m = _PART_ITEM.match(name)
     if m and lang() != "en":
         if m.group(2):
             return tr("training.element.item", part=m.group(1), item=m.group(2))
         return tr("training.element.part", part=m.group(1))
-    return law("elements", f"{q.article}.{name}", name)
+    meta = (article_logic().get(q.article, {}).get("elements") or {}).get(name)
+    return label_of(q.article, name, meta) if meta else law("elements", f"{q.article}.{name}", name)
 
 
 def indented(text: Text | str, indent: int = 2, style: str = "") -> Padding:
@@ -60,27 +64,36 @@ def hanging(mark: Text | str, text: Text | str, indent: int = 2, style: str = ""
     g = Table.grid(padding=(0, 1))
     g.add_column(no_wrap=True)
     g.add_column(ratio=1)
-    g.add_row(mark if isinstance(mark, Text) else Text(mark, style=style), text if isinstance(text, Text) else Text(text, style=style))
+    g.add_row(
+        mark if isinstance(mark, Text) else Text(mark, style=style), text if isinstance(text, Text) else Text(text, style=style)
+    )
     return Padding(g, (0, 0, 0, indent), expand=False)
 
 
-def _qual_table(q: Qualification, facts: Any) -> Table:
+def _qual_table(q: Qualification, facts: Any, width: int) -> Padding:
+    """The elements of a qualification: label, status, and why (the rule's words, then the facts
+    in words and the provision), indented under the qualification's heading. `width` is the
+    console's: the label column takes a quarter of the box (at most `ELEMENT_WIDTH`), the status
+    never wraps, the reason keeps the rest; a cell wraps at its words, never cut off."""
+    room = width - 4 - 2  # the box's borders and padding, the indent
+    status_w = max(cell_len(tr(f"report.status.{s}")) for s in STATUS_STYLE)
+    labels = [element_label(q, e.element) for e in q.elements]
+    longest = max((cell_len(w) for x in labels for w in x.split()), default=0)  # a word is never broken
+    label_w = max(10, longest, min(ELEMENT_WIDTH, room // 4))
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, expand=True, pad_edge=False)
-    # the element's label wraps (the Russian labels are phrases); the status never does, and the
-    # reason keeps most of the width, so nothing is cut off on an 80-column terminal
-    t.add_column(tr("report.col.element"), style="bold", max_width=ELEMENT_WIDTH)
-    t.add_column(tr("report.col.status"), no_wrap=True)
-    t.add_column(tr("report.col.why"), ratio=1, min_width=24)
-    for e in q.elements:
+    t.add_column(tr("report.col.element"), style="bold", width=label_w, overflow="fold")
+    t.add_column(tr("report.col.status"), width=status_w, no_wrap=True)
+    t.add_column(tr("report.col.why"), ratio=1, overflow="fold")
+    for e, shown in zip(q.elements, labels, strict=True):
         why = Text(e.reason)
         if e.readings:
             why.append("  " + tr("report.reading_tag", ids=", ".join(e.readings)), style="yellow")
         why.append(f"\n{facts_words(e.facts, facts)} · {e.source}", style="dim")
-        t.add_row(element_label(q, e.element), Text(tr(f"report.status.{e.status}"), style=STATUS_STYLE[e.status]), why)
-    return t
+        t.add_row(shown, Text(tr(f"report.status.{e.status}"), style=STATUS_STYLE[e.status]), why)
+    return Padding(t, (0, 0, 0, 2), expand=False)
 
 
-def _qual_block(q: Qualification, explain: bool, facts: Any = None) -> Group:
+def _qual_block(q: Qualification, explain: bool, facts: Any, width: int) -> Group:
     head = Table.grid(padding=(0, 0))
     head.add_column(width=13, no_wrap=True)
     head.add_column(ratio=1)
@@ -124,7 +137,7 @@ def _qual_block(q: Qualification, explain: bool, facts: Any = None) -> Group:
     if not q.verified:
         lines.append(indented(tr("report.unverified"), style="bold red"))
     if q.role in ("primary", "concurrent", "alternative") or explain:
-        lines.append(_qual_table(q, facts))
+        lines.append(_qual_table(q, facts, width))
     lines.append(indented(tr("report.sources", items="; ".join(q.sources)), style="dim"))
     return Group(*lines)
 
@@ -133,6 +146,11 @@ def render(f: Findings, console: Console, explain: bool = False, facts: Any = No
     """The report of one case, in a box as wide as the console. `facts` (the `FactPattern`
     classified), when given, lets the report say the facts with their values ("the victim's age
     (15)") and explain the articles the facts point to but do not make out."""
+    if facts is not None and not isinstance(facts, FactPattern):  # the interview's answers, a dict
+        try:
+            facts = FactPattern.model_validate(facts)
+        except ValueError:  # not yet a valid fact pattern: the paths are still said in words
+            facts = None
     title = tr("report.case", case_id=f.case_id)
     sub = tr("report.subtitle", date=f.law.offence_date or tr("report.date_missing"), edition=f.law.edition)
     parts: list = []
@@ -147,7 +165,7 @@ def render(f: Findings, console: Console, explain: bool = False, facts: Any = No
         parts.append(Text(tr("report.nothing"), style="bold yellow"))
     for q in f.qualifications:
         parts.append(Text(""))
-        parts.append(_qual_block(q, explain, facts))
+        parts.append(_qual_block(q, explain, facts, console.width))
     if facts is not None:
         parts += _not_made_out(f, facts, explain)
 
@@ -229,14 +247,16 @@ def _not_made_out(f: Findings, facts: Any, explain: bool) -> list[Any]:
         return []
     out: list[Any] = [Text("\n" + tr("report.not_made_out"), style="bold")]
     for miss in misses:
+        why = []  # what points to it: the facts stated, the charge laid, the elements of trafficking stated
         if miss.stated:
-            why = tr("report.not_made_out.stated", facts=facts_words(miss.stated, facts))
-        elif miss.charged:
-            why = tr("report.not_made_out.charged")
-        else:
-            why = tr("report.not_made_out.trafficking")
+            why.append(tr("report.not_made_out.stated", facts=facts_words(miss.stated, facts)))
+        if miss.charged:
+            why.append(tr("report.not_made_out.charged"))
+        if miss.trafficking and not miss.stated:
+            core = ", ".join(miss.labels.get(e.element, e.element) for e in miss.core)
+            why.append(tr("report.not_made_out.trafficking", elements=core))
         out.append(indented(tr("report.not_made_out.head", label=ref(miss.article), title=miss.title), style="bold"))
-        out.append(indented(why, 4, "dim"))
+        out.append(indented("; ".join(why), 4, "dim"))
         failing = [f"{miss.labels.get(e.element, e.element)} ({tr(f'report.status.{e.status}')})" for e in miss.failing]
         out.append(indented(tr("report.not_made_out.fails", elements="; ".join(failing)), 4))
         if explain:
