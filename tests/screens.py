@@ -5,8 +5,10 @@ The inputs: every case of the library and every worked example of the legal mode
 
 from __future__ import annotations
 
+import functools
 import html
 import io
+import json
 import re
 from pathlib import Path
 
@@ -51,7 +53,17 @@ def _console(width: int) -> Console:
 
 def report(facts: dict | FactPattern, lang: str, width: int, explain: bool = False) -> str:
     """`thb classify` (`--explain`) of one fact pattern."""
-    fp = facts if isinstance(facts, FactPattern) else FactPattern.model_validate(facts)
+    if isinstance(facts, dict):
+        return _report(json.dumps(facts, sort_keys=True, default=str), lang, width, explain)
+    return _render(facts, lang, width, explain)
+
+
+@functools.lru_cache(maxsize=1024)
+def _report(facts_json: str, lang: str, width: int, explain: bool) -> str:
+    return _render(FactPattern.model_validate(json.loads(facts_json)), lang, width, explain)
+
+
+def _render(fp: FactPattern, lang: str, width: int, explain: bool) -> str:
     console = _console(width)
     with i18n.use(lang):
         render(classify(fp, lang=lang), console, explain=explain, facts=fp)
@@ -118,7 +130,14 @@ def all_inputs() -> list[tuple[str, dict]]:
 
 
 def surfaces(case_id: str, facts: dict, lang: str, width: int, library: bool) -> dict[str, str]:
-    """Every screen of one case at one width in one language: name -> text."""
+    """Every screen of one case at one width in one language: name -> text (rendered once per
+    test session: the tests read them in several ways)."""
+    return dict(_surfaces(case_id, json.dumps(facts, sort_keys=True, default=str), lang, width, library))
+
+
+@functools.lru_cache(maxsize=1024)
+def _surfaces(case_id: str, facts_json: str, lang: str, width: int, library: bool) -> tuple[tuple[str, str], ...]:
+    facts = json.loads(facts_json)
     out = {
         "classify": report(facts, lang, width),
         "classify --explain": report(facts, lang, width, explain=True),
@@ -126,7 +145,7 @@ def surfaces(case_id: str, facts: dict, lang: str, width: int, library: bool) ->
     }
     if library:
         out["demo"] = demo(case_id, lang, width)
-    return out
+    return tuple(out.items())
 
 
 def strip(text: str, words: set[str]) -> str:

@@ -48,7 +48,7 @@ def test_the_english_catalogue_words_are_a_real_list():
     assert "JSON" not in ENGLISH and "json" not in ENGLISH
 
 
-@pytest.mark.parametrize("width", [80])
+@pytest.mark.parametrize("width", [100])
 def test_no_english_label_on_a_russian_screen(width):
     library = {c for c, _ in screens.library_cases()}
     cases = tr.load_library()
@@ -131,7 +131,7 @@ def test_the_citation_check_can_fail():
 def test_every_citation_on_a_screen_can_be_looked_up(lang):
     library = {c for c, _ in screens.library_cases()}
     for case_id, facts in screens.all_inputs():
-        for name, text in screens.surfaces(case_id, facts, lang, 400, library=case_id in library).items():
+        for name, text in screens.surfaces(case_id, facts, lang, 100, library=case_id in library).items():
             if name == "demo":
                 continue  # the case library's own prose: the next test
             bad = uncited(screens.strip(text, screens.user_words(facts)))
