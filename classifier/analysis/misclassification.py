@@ -94,7 +94,7 @@ def misclassification(
         if c.instrument != "CC":
             continue  # an old code's trafficking article: its 2021 equivalent is shown as historical_equivalent
         if traf_prim is None:
-            why = "; ".join(f"{m.fact}: {m.question}" for m in missing if set(m.affects) & {"CC art. 166", "CC art. 167"}) or tr(
+            why = "; ".join(m.question for m in missing if set(m.affects) & {"CC art. 166", "CC art. 167"}) or tr(
                 "engine.mis.why_nothing"
             )
             out.append(

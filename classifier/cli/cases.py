@@ -349,6 +349,8 @@ def demo(
         thb cases demo c01
         thb cases demo c05 --step      # a live class: Enter moves on
     """
+    from ..render.facts import facts_words, prose_words  # the facts in words, never an input path
+
     case, name = _case(case_id, library)
     ls = tr.lesson(case)
     f, q = ls.findings, ls.focus
@@ -362,7 +364,7 @@ def demo(
     if case.assumptions:
         _say(out, msg("training.demo.assumed"), "dim")
         for a in case.shown_assumptions:
-            _bullet(out, a, "dim", indent=2)
+            _bullet(out, prose_words(a, case.facts), "dim", indent=2)
     pause(msg("training.demo.next.charge"))
 
     _stage(out, msg("training.demo.stage2"))
@@ -399,7 +401,7 @@ def demo(
             why_w = max(20, out.width - 2 - name_w - status_w - 2)
             g.add_column(width=why_w, no_wrap=True)
             why = Text("\n".join(wrap(el.reason, why_w)))
-            extra = msg("training.demo.element_extra", source=el.source, facts=", ".join(el.facts))
+            extra = msg("training.demo.element_extra", source=el.source, facts=facts_words(el.facts, case.facts))
             if el.readings:
                 extra += " · " + msg("training.demo.element_reading", ids=", ".join(el.readings))
             why.append("\n" + "\n".join(wrap(extra, why_w)), style="dim")
@@ -422,7 +424,7 @@ def demo(
     if f.missing_facts:
         _say(out, msg("training.demo.would_change"))
         for m in f.missing_facts:
-            _bullet(out, f"{m.fact}: {m.question}", indent=2)
+            _bullet(out, m.question, indent=2)
     pause(msg("training.demo.next.verdict"))
 
     _stage(out, msg("training.demo.stage4"))

@@ -58,7 +58,7 @@ def classify(
         for f, r in zip(results, recs, strict=True):
             if id(r) in unconfirmed:
                 out.print(f"[bold red]{tr('draft.banner')}[/bold red]", highlight=False)
-            render(f, out, explain=explain)
+            render(f, out, explain=explain, facts=r.facts)
     if fail_on_misclassification and any(f.misclassification for f in results):
         raise typer.Exit(1)
 

@@ -314,7 +314,7 @@ class Interview:
         self._reported = stamp
         self.console.print()
         self.say(tr("interview.report.head"), style="bold")
-        render(self.findings(st), self.report_console)
+        render(self.findings(st), self.report_console, facts=facts)  # the facts in words, the articles not made out
 
 
 def qual_label(q: Any) -> str:

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from ..i18n import tr
+from ..render.facts import prose_words
 from ..render.html import render
 from .labels import citation, tag_labels, word
 from .lesson import Lesson, qual_label
@@ -21,7 +22,7 @@ def _case(ls: Lesson) -> dict[str, Any]:
         "title": c.shown_title,
         "tags": tag_labels(c.tags),
         "narrative": c.shown_narrative,
-        "assumptions": list(c.shown_assumptions) if c.assumptions else [],
+        "assumptions": [prose_words(a, c.facts) for a in c.shown_assumptions] if c.assumptions else [],
         "charged": ls.charged,
         "verdict": ls.verdict,
         "charge_right": ls.charge_right,
@@ -58,7 +59,7 @@ def _case(ls: Lesson) -> dict[str, Any]:
             key = "training.h.rests_many" if len(q.readings) > 1 else "training.h.rests_one"
             out["rests"] = tr(key, ids=", ".join(q.readings))
     out["others"] = [f"{qual_label(x)} — {word('role', x.role)}: {x.reason}" for x in f.qualifications if x is not q]
-    out["missing"] = [f"{m.fact}: {m.question}" for m in f.missing_facts]
+    out["missing"] = [m.question for m in f.missing_facts]  # the question, never the input path
     out["consequences"] = ls.consequences + ls.non_punishment + ls.prosecution
     return out
 

@@ -13,6 +13,7 @@ from ..errors import InputError
 from ..i18n import tr
 from ..models import FactPattern, Findings, Qualification
 from ..reading.inputs import parse, read_text
+from ..render.facts import facts_words
 from ..rulebase.files import catalogue, vocabulary
 from ..rulebase.legal import is_child, trafficking
 from ..rulebase.prose import law
@@ -261,7 +262,7 @@ def _element_key(f: Findings, fp: FactPattern, name: str) -> KeyAnswer:
                     status=word("status", el.status),
                     reason=sentence(el.reason),
                     source=el.source,
-                    facts=", ".join(el.facts),
+                    facts=facts_words(el.facts, fp),
                     readings=rd,
                 ),
             )
