@@ -54,7 +54,7 @@ def _version(value: bool) -> None:
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
     lang: str = typer.Option(
-        None, "--lang", help="Language of the output: en (default) or ru; also THB_LANG. Works on every command."
+        None, "--lang", metavar="en|ru", help="Language of the output: en (default) or ru; also THB_LANG. Works on every command."
     ),
 ) -> None:
     """thb — the trafficking-in-human-beings classifier."""
@@ -89,4 +89,3 @@ def refuse_drafts(recs, allowed: bool) -> set[int]:
             err.print(f"[red]{tr('input.error')}[/red] {tr('draft.refused', name=name)}", highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     return {id(r) for r in drafts}
-
