@@ -40,7 +40,7 @@ def audit(
     input: str = typer.Argument(
         None,
         metavar="INPUT",
-        help="The batch: JSON Lines (.jsonl, one FACTS.md fact pattern per line) or CSV (.csv, one case per row).",
+        help="The batch: JSON Lines (.jsonl, one fact pattern per line) or CSV (.csv, one case per row).",
         show_default=False,
     ),
     out: str = typer.Option(
