@@ -16,15 +16,19 @@ from .common import Fmt, err, error_text, out
 
 
 def articles(
-    article: str = typer.Argument(None, help="One article, e.g. 166, to see its parts, items and elements in plain words."),
+    article: str = typer.Argument(
+        None, metavar="ARTICLE", help="One article, e.g. 166, to see its parts, items and elements in plain words."
+    ),
     fmt: Fmt = typer.Option(Fmt.text, "--format", "-f", help="text or json."),
 ) -> None:
     """List the rule base: articles, parts, items, penalties, gravity, prosecution and sources.
 
     Example:
 
-        thb articles          # the catalogue
-        thb articles 166      # one article: parts, items, the rules and readings behind it
+        # the catalogue
+        thb articles
+        # one article: its parts, items, and the rules and readings behind it
+        thb articles 166
         thb articles 167 --lang ru
     """
     from ..analysis.finding import says

@@ -40,7 +40,7 @@ def audit(
     input: str = typer.Argument(
         None,
         metavar="INPUT",
-        help="The batch: JSON Lines (.jsonl, one FACTS.md fact pattern per line) or CSV (.csv, one case per row).",
+        help="The batch: JSON Lines (.jsonl, one fact pattern per line) or CSV (.csv, one case per row).",
         show_default=False,
     ),
     out: str = typer.Option(
@@ -60,6 +60,7 @@ def audit(
         None,
         "--jobs",
         "-j",
+        metavar="N",
         min=1,
         max=256,
         help="Worker processes (default: all cores). Results never depend on it.",
@@ -96,6 +97,7 @@ def audit(
     chunk_size: int = typer.Option(
         None,
         "--chunk-size",
+        metavar="N",
         min=1,
         max=10000,
         help="Records sent to a worker at a time (default: up to 200).",
@@ -104,6 +106,7 @@ def audit(
     commit_interval: float = typer.Option(
         1.0,
         "--commit-interval",
+        metavar="SECONDS",
         min=0.0,
         max=3600.0,
         help="Seconds between commits (at most this much work is redone after a crash).",
@@ -122,12 +125,16 @@ def audit(
     Example:
 
         thb audit registry-2019-2024.csv --out audit.sqlite
-        thb audit registry-2019-2024.csv --out audit.sqlite --resume     # after an interruption
+        # after an interruption
+        thb audit registry-2019-2024.csv --out audit.sqlite --resume
         thb report audit.sqlite --html audit.html
 
-        thb audit --csv-template > registry.csv                          # the CSV columns, with an example row
-        thb audit cases.jsonl --out findings.jsonl --jobs 4              # for a pipeline
-        thb audit big.jsonl --lines 1:500000 --out shard1.sqlite         # one shard of a larger audit
+        # the CSV columns, with an example row
+        thb audit --csv-template > registry.csv
+        # for a pipeline
+        thb audit cases.jsonl --out findings.jsonl --jobs 4
+        # one shard of a larger audit
+        thb audit big.jsonl --lines 1:500000 --out shard1.sqlite
 
     Exit codes: 0 the audit is complete (invalid records are listed in the table invalid); 2 bad input or
     options (the message names the file and line); 130 interrupted (progress saved; --resume continues).
@@ -277,7 +284,9 @@ def report(
     html_out: str = typer.Option(
         None, "--html", metavar="FILE", help="Also write the report as one self-contained HTML page.", show_default=False
     ),
-    top: int = typer.Option(20, "--top", min=0, max=100000, help="How many cases each list shows (most severe first)."),
+    top: int = typer.Option(
+        20, "--top", metavar="N", min=0, max=100000, help="How many cases each list shows (most severe first)."
+    ),
     fmt: RepFmt = typer.Option(
         RepFmt.text, "--format", "-f", help="text: tables for a reader; json: the same figures for scripts."
     ),

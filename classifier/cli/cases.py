@@ -101,7 +101,9 @@ def _case(case_id: str, library: str | None) -> tuple[tr.Case, str]:
 # --------------------------------------------------------------------------- list
 @cases_app.command("list")
 def list_cases(
-    tag: list[str] = typer.Option(None, "--tag", "-t", help="Only cases with this tag; repeat to require several."),
+    tag: list[str] = typer.Option(
+        None, "--tag", "-t", metavar="TAG", help="Only cases with this tag; repeat to require several."
+    ),
     fmt: Fmt = _fmt_opt("a table"),
     library: str = _library_opt(),
 ) -> None:
@@ -239,8 +241,10 @@ def show(
     Example:
 
         thb cases show c01
-        thb cases show c01-osh-15-year-old-charged-159 --format json | jq .expected.primary
-        thb cases show c14 --format json | jq .facts > c14.json && thb classify c14.json
+        thb cases show c01-osh-15-year-old-charged-159 --format json |
+            jq .expected.primary
+        thb cases show c14 --format json | jq .facts > c14.json
+        thb classify c14.json
     """
     case, name = _case(case_id, library)
     d = tr.detail(case)
@@ -347,7 +351,8 @@ def demo(
     Example:
 
         thb cases demo c01
-        thb cases demo c05 --step      # a live class: Enter moves on
+        # a live class: Enter moves on
+        thb cases demo c05 --step
     """
     from ..render.facts import facts_words, prose_words  # the facts in words, never an input path
 
@@ -526,7 +531,8 @@ def quiz(
     Example:
 
         thb cases quiz c01
-        printf 'act: met\\nmeans: met\\npurpose: met\\nchild: yes\\narticle: 159(3)\\n' > a.yaml
+        printf 'act: met\\nmeans: met\\npurpose: met\\n' > a.yaml
+        printf 'child: yes\\narticle: 159(3)\\n' >> a.yaml
         thb cases quiz c01 --answers a.yaml
     """
     case, name = _case(case_id, library)
@@ -587,7 +593,9 @@ def handout(
     Example:
 
         thb cases handout c01 c05 c14 --out week1.html
-        thb cases handout $(thb cases list --tag child --format json | jq -r '.[].id') -o children.html
+        # every case tagged child
+        ids=$(thb cases list --tag child --format json | jq -r '.[].id')
+        thb cases handout $ids -o children.html
     """
     cases = tr.load_library(library)
     chosen = list(dict.fromkeys(tr.find_case(cases, k).id for k in case_ids))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import Enum
 
 import typer
 from rich.text import Text
@@ -17,7 +18,7 @@ def classify(
     files: list[str] = typer.Argument(
         ..., metavar="FILE...", help="Fact patterns: YAML, JSON or JSON Lines; `-` reads standard input."
     ),
-    fmt: Fmt = typer.Option(Fmt.text, "--format", "-f", help="text: a readable report; json: the FACTS.md findings object."),
+    fmt: Fmt = typer.Option(Fmt.text, "--format", "-f", help="text: a readable report; json: the findings object."),
     explain: bool = typer.Option(False, "--explain", help="Show every element table and the rival view of each reading."),
     fail_on_misclassification: bool = typer.Option(
         False, "--fail-on-misclassification", help="Exit 1 when a misclassification is flagged (for scripts)."
@@ -103,13 +104,47 @@ def validate(
         raise typer.Exit(2)
 
 
-def schema() -> None:
-    """Print the JSON Schema of a fact pattern (FACTS.md version 1), generated from the models.
+class RefFmt(str, Enum):
+    text = "text"
+    md = "md"
 
-    Example:
+
+def schema(
+    explain: bool = typer.Option(
+        False, "--explain", help="Print the reference of the format instead: every key and value, its meaning and legal effect."
+    ),
+    fmt: RefFmt = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="The reference as text wrapped to the terminal (the default) or as Markdown (md), as docs/facts.md has it; "
+        "implies --explain.",
+        show_default=False,
+    ),
+) -> None:
+    """Print the JSON Schema of a fact pattern (version 1), generated from the models; with --explain, what every key and value means.
+
+    The reference (--explain) gives every key of a fact pattern with what it holds, and every value
+    with its meaning, its legal effect, the reading it is counted by and its source, in the
+    language in force. It is generated from rules/vocabulary.yaml and the models, as docs/facts.md
+    is (English and Russian).
+
+    Examples:
 
         thb schema > fact-pattern.schema.json
+        thb schema --explain
+        thb schema --explain --lang ru
+        thb schema --explain --format md > facts.md
     """
+    if explain or fmt is not None:
+        from .. import i18n
+        from ..render import reference
+
+        if fmt is RefFmt.md:
+            sys.stdout.write(reference.markdown(i18n.lang()))
+        else:
+            reference.show(out, i18n.lang())
+        return
     from ..models import FactPattern
 
     sys.stdout.write(json.dumps(FactPattern.model_json_schema(), ensure_ascii=False, indent=2) + "\n")

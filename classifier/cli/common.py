@@ -54,7 +54,7 @@ def _version(value: bool) -> None:
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
     lang: str = typer.Option(
-        None, "--lang", help="Language of the output: en (default) or ru; also THB_LANG. Works on every command."
+        None, "--lang", metavar="en|ru", help="Language of the output: en (default) or ru; also THB_LANG. Works on every command."
     ),
 ) -> None:
     """thb — the trafficking-in-human-beings classifier."""

@@ -23,11 +23,15 @@ HELP = (
     "thb audit refuse it until a person confirms it with [bold]thb interview --prefill[/bold] "
     "(or unless --draft).\n\n"
     "Examples:\n\n"
-    "    thb extract case.txt                       # the draft as YAML, each fact's quote beside it\n"
-    "    thb extract case.txt --out draft.yaml      # written to a file\n"
-    "    thb extract case.txt --format json         # {case_id, lang, draft, evidence}\n"
+    "    # the draft as YAML, each fact's quote beside it\n"
+    "    thb extract case.txt\n"
+    "    # written to a file\n"
+    "    thb extract case.txt --out draft.yaml\n"
+    "    # {case_id, lang, draft, evidence}\n"
+    "    thb extract case.txt --format json\n"
     "    cat case.txt | thb extract -\n"
-    "    thb extract registry.csv --text-column fabula --id-column case_no --out drafts.jsonl\n\n"
+    "    thb extract registry.csv --text-column fabula --id-column case_no \\\n"
+    "        --out drafts.jsonl\n\n"
     "A registry (CSV, or JSON Lines with --text-column naming the key) is drafted into JSON Lines, "
     "one draft fact pattern a line (its provenance holds the evidence), with a progress bar; a "
     "record that cannot be drafted is listed in DRAFTS.errors.jsonl and the run goes on.\n\n"
@@ -67,12 +71,15 @@ def register(app: typer.Typer) -> None:
             "--text-lang",
             help="Language of the narratives: en or ru (default: detected). --lang sets the language of thb's messages.",
         ),
-        case_id: str = typer.Option(None, "--case-id", help="The case_id of the draft (default: the file's name)."),
+        case_id: str = typer.Option(None, "--case-id", metavar="ID", help="The case_id of the draft (default: the file's name)."),
         text_column: str = typer.Option(
             None, "--text-column", metavar="COL", help="Registry: the column (CSV) or key (JSON Lines) holding the narrative."
         ),
         id_column: str = typer.Option(
-            None, "--id-column", metavar="COL", help="Registry: the column holding the case number (default: <file>-<line>)."
+            None,
+            "--id-column",
+            metavar="COL",
+            help="Registry: the column holding the case number (default: the file's name and the line, e.g. registry-12).",
         ),
         force: bool = typer.Option(False, "--force", help="Replace an existing --out file."),
     ) -> None:
