@@ -423,7 +423,10 @@ def mentions(
                 continue
             prev = [x.low for x in toks[max(0, idx[0] - 3) : idx[0]]]
             if kind not in ("adj0",) and (not_exact & set(prev) or "as" in prev[-1:]):
-                continue
+                # «лет 20» (about 20) is no exact age; the «лет» of another person's age before it
+                # («гр. М. (45 лет) завербовал 17-летнюю») is: only the word right before counts
+                if not (set(prev) & not_exact <= {"лет"} and prev[-1:] != ["лет"]):
+                    continue
             k = _attach(toks, idx, kind, lang)
             if k is None and kind == "name":
                 continue
