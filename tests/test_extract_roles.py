@@ -84,6 +84,26 @@ def test_the_verb_s_subject_is_the_one_who_acted():
     assert roles_of_ages("Гражданин Б., 39 лет, вместе с гражданкой К., 35 лет, продал девушку.") == ([], [39])
 
 
+def test_whose_name_it_is_is_read_from_the_name_and_its_own_words():
+    # the name right after an adjectival age is its person, not a noun further on
+    d = facts_of("Установлено, что Иванова, 38 лет, продала 14-летнюю Петрову гражданину Сидорову, 41 года.")
+    assert d["victims"] == [{"id": "V1", "age": 14, "sex": "female"}] and ages(d, "offenders") == [38, 41]
+    # an initial is no preposition («у гражданки К. её 2-летнего сына»); a person after one is no object
+    d = facts_of("Гражданин Б., 50 лет, купил у гражданки К. её 2-летнего сына за 3000 долларов.")
+    assert d["victims"] == [{"id": "V1", "age": 2, "sex": "male"}] and ages(d, "offenders") == [50]
+    # a subject after the verb, past a pronoun object that could be a possessive
+    assert roles_of_ages("Потерпевшую, 18 лет, продал её знакомый, 33 лет.") == ([18], [33])
+    # an initial of unknown case joined by «и» to a person is what that person is
+    assert roles_of_ages("Гражданин С., 60 лет, обманным путем завербовал потерпевших М., 22 лет, и Н., 24 лет.") == (
+        [22, 24],
+        [60],
+    )
+    # the agent of a passive in the instrumental
+    assert roles_of_ages("Несовершеннолетняя Д., 16 лет, была завербована гражданкой С., 35 лет.") == ([16], [35])
+    # a postposed age at the end of the sentence
+    assert roles_of_ages("The victim's mother, 40, sold her to a man, 55.") == ([], [40, 55])
+
+
 def test_a_person_in_apposition_to_a_role_noun_has_its_role():
     text = "A 24-year-old man answered an advert. The recruiter, a 31-year-old Kyrgyz citizen, took his passport and sold him."
     d = facts_of(text)
@@ -230,6 +250,11 @@ PASSIVE_RU = st.sampled_from(
         "{m}-летнюю С. гражданка Н. ({n} {y}) продала за 1000 долларов.",
         "Потерпевшая, {m} {ym}, пояснила, что её продал гражданин Б., {n} {y}.",
         "Девушку, {m} {ym}, продали гражданину Казахстана Б., {n} {y}, который вывез её в г. Шымкент.",
+        "Иванова продала {m}-летнюю Петрову гражданину Сидорову, {n} {y}.",
+        "Потерпевшую, {m} {ym}, продал её знакомый, {n} {y}.",
+        "Гражданин Б., {n} {y}, купил у гражданки К. её {m}-летнего сына.",
+        "Гражданин С., {n} {y}, завербовал потерпевших М., {m} {ym}, и Н., {m2} {ym2}.",
+        "Несовершеннолетняя Д., {m} {ym}, была завербована гражданкой С., {n} {y}.",
     ]
 )
 
@@ -253,7 +278,16 @@ def test_an_age_with_a_pronoun_as_the_actor_is_never_the_actor_s(actor, victim, 
 @given(st.sampled_from(["en", "ru"]), st.data(), st.integers(25, 60), st.integers(1, 11))
 def test_the_buyer_s_or_the_passive_agent_s_age_never_goes_to_a_victim(lg, data, n, m):
     frame = data.draw(PASSIVE_EN if lg == "en" else PASSIVE_RU)
-    text = frame.format(m=m, m2=m + 12, n=n, y=_years_ru(n), ym=_years_ru(m))
+    text = frame.format(m=m, m2=m + 12, n=n, y=_years_ru(n), ym=_years_ru(m), ym2=_years_ru(m + 12))
     v, o = roles_of_ages(text)
     assert n not in v, text
     assert m not in o and m + 12 not in o, text
+
+
+def test_a_name_read_as_a_victim_and_as_an_offender_is_proposed_as_neither():
+    x = extract("Гражданин Асанов продал гражданку К. за 1000 долларов. К., 30 лет, продала гражданина Асанова, 40 лет.", "T")
+    assert "victims" not in x.draft and "offenders" not in x.draft
+    assert {e.status for e in x.evidence if e.field.startswith(("victims", "offenders"))} == {"conflicting"}
+    # one role throughout: proposed
+    d = facts_of("Гражданин Асанов, 40 лет, продал гражданку К. за 1000 долларов. Асанов вывез К., 19 лет, в Казахстан.")
+    assert ages(d, "offenders") == [40] and ages(d, "victims") == [19]

@@ -117,7 +117,7 @@ def _age_res(lang: str) -> list[tuple[re.Pattern[str], str]]:
         return [
             (re.compile(rf"\b(?:aged|ages|age of|ages of) {lst}\b", re.I), "post"),
             (re.compile(rf"\b{lst} years? (?:old|of age)\b", re.I), "post"),
-            (re.compile(rf"(?:(?<=[a-z])|(?<=\b[A-Z]\.)), {lst}(?=[,);])"), "name"),
+            (re.compile(rf"(?:(?<=[a-z])|(?<=\b[A-Z]\.)), {lst}(?=[,);]|\.(?:\s|$))"), "name"),
             (re.compile(r"(?<=[a-z]),? both (\d{1,2})\b(?![ .,]*(?:\d|years? (?:ago|later)))"), "both"),
             (re.compile(rf"\b(\d{{1,2}}|{words})[- ](?:year|yr)s?[- ]olds?\b", re.I), "adj"),
             (re.compile(r"\b(new-?born|newly born)\b", re.I), "adj0"),
@@ -125,7 +125,7 @@ def _age_res(lang: str) -> list[tuple[re.Pattern[str], str]]:
             (re.compile(r"\b(?:aged|age of|age) (\d{1,2})\b", re.I), "post"),
             (re.compile(r"\b(\d{1,2}) years? (?:old|of age)\b", re.I), "post"),
             (re.compile(r"(?:(?<=[a-z])|(?<=\b[A-Z]\.)) \((\d{1,2})\)"), "name"),
-            (re.compile(r"(?:(?<=[a-z])|(?<=\b[A-Z]\.)), (\d{1,2})(?=[,);])"), "name"),
+            (re.compile(r"(?:(?<=[a-z])|(?<=\b[A-Z]\.)), (\d{1,2})(?=[,);]|\.(?:\s|$))"), "name"),
             (
                 re.compile(
                     r"(?<=[a-z]) (?:is|was) (\d{1,2})\b(?![ .,]*(?:\d|km|miles|kilometres|kilometers|percent|per|%|years? (?:ago|later)))"
@@ -501,7 +501,10 @@ def _ru_readings_at(ctx: Context, k: int) -> frozenset[Reading] | None:
         if ctx.clause[j] != ctx.clause[k]:
             break
         if t.pos == "VERB" and "tran" in t.tags:
-            return frozenset(x for x in r if x[0] != "nomn")
+            # …unless the verb has no subject before it: «Потерпевшую продал её знакомый» (the subject)
+            if any(_ru_person(toks, i) and any(_agrees(x, t) for x in _readings(toks, i) or ()) for i in range(j)):
+                return frozenset(x for x in r if x[0] != "nomn")
+            return r
         if not (
             t.pos in ("ADJF", "PRTF", "NUMR") or _possessive(t) or _person_head(toks, j, "ru") == _person_head(toks, k, "ru")
         ):
@@ -609,7 +612,10 @@ def _ru_role(ctx: Context, k: int, acts: list[tuple[int, bool]], giving: frozens
     if mine:
         v = next((v for v in mine if v > k), mine[-1])
         return "offender" if toks[v].pos == "VERB" else "victim"
-    if r is None or _after_preposition(toks, k):
+    if r is None:
+        partner = _joined_before(toks, k)  # «потерпевших М., 22 лет, и Н., 24 лет»: Н. is what М. is
+        return _ru_role(ctx, partner, acts, giving) if partner is not None else None
+    if _after_preposition(toks, k):
         return None  # «с 15-летней Д.», «от гражданки Ж.»: no act's subject or object
     if any(x[0] == "nomn" for x in r):
         if not verbs:  # acts named by nouns («вербовка»): the one the sentence is about did them or suffered them
@@ -627,15 +633,32 @@ def _ru_role(ctx: Context, k: int, acts: list[tuple[int, bool]], giving: frozens
     return roles.pop() if len(roles) == 1 else None
 
 
+def _joined_before(toks: list[Token], k: int) -> int | None:
+    """The person a Russian name of unknown case is joined to by «и», past that person's age and
+    initials («М., 22 лет, и Н.»)."""
+    j = k - 1
+    seen_and = False
+    while j >= 0 and k - j <= 8:
+        t = toks[j]
+        if t.low == "и":
+            seen_and = True
+        elif not (t.text in ",.()" or t.text.isdigit() or t.low in ("лет", "года", "год")):
+            if seen_and and _ru_person(toks, j) and (t.pos or _initial(toks, j)):
+                return j
+            return None
+        j -= 1
+    return None
+
+
 def _after_preposition(toks: list[Token], k: int) -> bool:
     """A Russian person governed by a preposition («с 15-летней Д.», «от гражданки Ж.», «у неё»),
     past the attributes and the title before it."""
-    j = k - 1
+    j = min(k, _person_head(toks, k, "ru")) - 1
     while j >= 0 and (
         toks[j].pos in ("ADJF", "PRTF", "NUMR") or _possessive(toks[j]) or toks[j].text == "." or toks[j].low in _titles()
     ):
         j -= 1
-    return j >= 0 and toks[j].pos == "PREP"
+    return j >= 0 and toks[j].pos == "PREP" and not _initial(toks, j)  # «К.» is no preposition «к»
 
 
 def _relative_role(ctx: Context, k: int, lang: str, acts: list[tuple[int, bool]], giving: frozenset[int]) -> str | None:
@@ -1028,6 +1051,9 @@ def _possessive_of_other(toks: list[Token], k: int, lang: str) -> bool:
 def _attach(toks: list[Token], idx: list[int], kind: str, lang: str) -> int | None:
     """The token of the person an age belongs to: the noun or name after an adjectival age, before a postposed one."""
     if kind in ("adj", "adj0", "adjm"):
+        j = idx[-1] + 1
+        if j < len(toks) and _noun(toks[j], lang) is None and _is_name(toks[j], toks):
+            return j  # «14-летнюю Петрову гражданину Сидорову»: Петрова's age, not the citizen's
         for j in range(idx[-1] + 1, min(len(toks), idx[-1] + 4)):
             if _noun(toks[j], lang) is not None:
                 return j
