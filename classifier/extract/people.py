@@ -219,15 +219,28 @@ def _is_name(t: Token, toks: list[Token] | None = None) -> bool:
     if _capitalised(t):
         if not t.pos:
             return t.low not in NOT_NAMES_EN and t.low not in _titles() and t.low not in _people_words("en")[1]
+        if toks is not None and _after_place_word(toks, t.i):
+            return False  # «с. Ленинское А.», «г. Ош»: a place
         if t.tags & NAME_TAGS:
             return True
-        if toks is None or not _CYR_WORD.match(t.text) or _noun(t, "ru") is not None or _is_kin(t):
+        if toks is None or not _CYR_WORD.match(t.text) or _noun(t, "ru") is not None or _is_kin(t) or "Geox" in t.tags:
             return False
         k = t.i
         return (k + 2 < len(toks) and _initial(toks, k + 1)) or _after_title(toks, k)
     if toks is None or not _initial(toks, t.i):
         return False
     return not _initial_of_name(toks, t.i)
+
+
+@functools.cache
+def _place_words() -> frozenset[str]:
+    return frozenset(str(w) for w in (lexicon().people.get("place_words") or {}).get("ru", []))
+
+
+def _after_place_word(toks: list[Token], k: int) -> bool:
+    """A word after «г.», «с.», «ул.», «пос.», «обл.» (people.yaml `place_words`): a place's name."""
+    j = k - 2
+    return j >= 0 and toks[j + 1].text == "." and toks[j].low in _place_words() and toks[j].text.islower()
 
 
 def _initial_of_name(toks: list[Token], k: int) -> bool:
@@ -720,9 +733,11 @@ def _role_how(
     if noun is not None and noun.role != "neutral":
         return noun.role, "noun"
     a = _apposition(ctx.s.tokens, k, lang)
-    if isinstance(a, int):  # "a 19-year-old woman, a citizen of Uzbekistan": the woman's role
-        return _role_how(ctx, a, lang, acts, _noun(ctx.s.tokens[a], lang), giving)
-    if a is not None:
+    if isinstance(a, int):  # "a 19-year-old woman, a citizen of Uzbekistan": the woman's role, if told
+        r = _role_how(ctx, a, lang, acts, _noun(ctx.s.tokens[a], lang), giving)
+        if r[0]:
+            return r
+    elif a is not None:
         return a, "noun"  # "the recruiter, a 31-year-old Kyrgyz citizen": the recruiter
     r = _role_cue(ctx, k, lang, acts)
     if r:
@@ -762,11 +777,17 @@ def _apposition(toks: list[Token], k: int, lang: str) -> str | int | None:
         for i in range(j - 1, max(-1, j - 7), -1):
             t = toks[i]
             n = _noun(t, lang)
-            if n is not None:
-                # "the recruiter, …", "the owner of a sauna, …": nothing, or a phrase of whose or where, between
-                between = toks[i + 1 : j]
+            named = n is None and (_is_name(t, toks) or _is_kin(t))
+            if n is not None or named:
+                # "the recruiter, …", "the owner of a sauna, …", "by Ms D., …": nothing, a name's full stop, or
+                # a phrase of whose or where, between
+                between = [x for x in toks[i + 1 : j] if x.text != "."]
                 if between and lang == "en" and between[0].low not in ("of", "from", "in"):
                     return None
+                if not _apposable(toks, i, k, lang):
+                    return None
+                if named:
+                    return i  # "by Ms D., a 40-year-old citizen", "by her stepfather, a …": theirs
                 return n.role if n.role != "neutral" else i
             if not (t.text.isalpha() or t.text == ".") or _pronoun(t, lang) is not None or (lang == "ru" and t.pos in VERBISH_RU):
                 return None
@@ -791,6 +812,18 @@ def _apposition(toks: list[Token], k: int, lang: str) -> str | int | None:
 VERBISH_RU = frozenset({"VERB", "GRND", "PRTS", "INFN"})
 
 
+def _apposable(toks: list[Token], i: int, k: int, lang: str) -> bool:
+    """Can the person at k stand in apposition to the one at i? Not to the source of a report
+    ("According to the victim, a man, 41, …", "In the words of the victim, …", «По словам потерпевшей,
+    гражданка К., 40 лет, …»); in Russian only in the same case."""
+    if lang == "en":
+        return not any(x.low in ("according", "words", "account", "view", "opinion") for x in toks[max(0, i - 5) : i])
+    a, b = _readings(toks, i), _readings(toks, k)
+    if a is None or b is None:
+        return True
+    return any(x[0] == y[0] for x in a for y in b)
+
+
 def _role_cue(ctx: Context, k: int, lang: str, acts: list[tuple[int, bool]]) -> str | None:
     toks = ctx.s.tokens
     cl = ctx.clause[k]
@@ -801,8 +834,13 @@ def _role_cue(ctx: Context, k: int, lang: str, acts: list[tuple[int, bool]]) -> 
             lo, hi = sorted((t.i, k))
             if not any(lo < i < hi for i in act_at):
                 return "offender"
-    if lang == "en" and any(x.low in VICTIM_OF_EN for x in toks[max(0, k - 5) : k]):
-        return "victim"  # "trafficking of two young Kyrgyz citizens"
+    if lang == "en" and any(
+        x.low in VICTIM_OF_EN
+        and not any(y.low == "by" for y in toks[x.i + 1 : k])
+        and (x.low.endswith("ed") or x.i + 1 < k and toks[x.i + 1].low == "of")
+        for x in toks[max(0, k - 5) : k]
+    ):
+        return "victim"  # "trafficking of two young Kyrgyz citizens", "exploited 11 men"; not "trafficked by a man"
     vc = _victim_cues(lang)
     if any(ctx.clause[x.i] == cl and (x.lemma in vc or x.low in vc) for x in toks[max(0, k - 5) : k]):
         return "victim"  # "police found 11 men", «освободили девушек»
@@ -824,12 +862,8 @@ def _role_grammar(
         else:
             if any(x.low == "to" for x in toks[max(0, k - 3) : k]) and any(i in giving and i < k for i, _ in same):
                 return "offender"  # "sold her to a 45-year-old man": the buyer
-            j = k - 1  # "by their father", "by a 45-year-old man": "by" names the one who acted
-            dets = _people_words("en")[1]
-            while j >= 0 and k - j <= 4 and (toks[j].low in dets or AGE_WORD.match(toks[j].low)):
-                j -= 1
-            if j >= 0 and toks[j].low == "by":
-                return "offender"
+            if _by_agent(toks, k, acts):
+                return "offender"  # "by their father", "by a 45-year-old man", "by Mr Asanov (59)": the one who acted
             preceding = [i for i, _ in same if k - 5 <= i < k]  # "seized a 15-year-old girl": the object
             following = [(i, active) for i, active in same if i > k]
             if preceding:
@@ -843,6 +877,40 @@ def _role_grammar(
             if any(i < k and not any(_noun(x, lang) for x in toks[i + 1 : k]) for i, _ in same):
                 return "victim"  # an act before them, and no other person between
     return None
+
+
+BY_STOP_EN = frozenset("to and or but where who which that when then after before while".split())
+
+
+def _by_agent(toks: list[Token], k: int, acts: list[tuple[int, bool]]) -> bool:
+    """English: the person at k is named in a "by" phrase — past its determiners, age words,
+    citizenship, title, name and a phrase of whose ("by the director of the agency, Mr T., who…") —
+    with no act or other clause between."""
+    dets = _people_words("en")[1]
+    countries = _tables("en")[0]
+    at = {i for i, _ in acts}
+    j = k - 1
+    while j >= 0 and k - j <= 10:
+        t = toks[j]
+        if t.low == "by":
+            return True
+        if j in at or t.low in BY_STOP_EN or _pronoun(t, "en") is not None and t.low not in dets:
+            return False
+        if not (
+            t.low in dets
+            or t.low in countries
+            or AGE_WORD.match(t.low)
+            or t.low in _titles()
+            or t.text in ".,"
+            or t.low in ("of", "the", "a", "an")
+            or t.text[:1].isupper()
+            or _noun(t, "en") is not None
+            or _is_kin(t)
+            or (j > 0 and toks[j - 1].low in ("of", "the", "a", "an"))
+        ):
+            return False
+        j -= 1
+    return False
 
 
 def _active(t: Token, toks: list[Token], lang: str) -> bool:
@@ -929,9 +997,15 @@ def mentions(
             idx = _tok_range(s, a0, a1)
             if not idx:
                 continue
-            prev = [x.low for x in toks[max(0, idx[0] - 3) : idx[0]]]
-            while any(not w.isalnum() for w in prev):  # "…, 39 years old, recruited 11-year-old": the words of its own phrase
-                prev = prev[next(i for i, w in enumerate(prev) if not w.isalnum()) + 1 :]
+            # the words of its own phrase before it: not "…, 39 years old, recruited 11-year-old", not the
+            # person's own "a young woman aged 7" (only "as young as 10", "under 18", «около 20 лет»)
+            window = toks[max(0, idx[0] - 3) : idx[0]]
+            for i in range(len(window) - 1, -1, -1):
+                x = window[i]
+                if not x.low.isalnum() or _noun(x, lang) is not None or _is_kin(x) or _is_name(x, toks):
+                    window = window[i + 1 :]
+                    break
+            prev = [x.low for x in window]
             if kind not in ("adj0",) and (not_exact & set(prev) or "as" in prev[-1:]):
                 # «лет 20» (about 20) is no exact age; the «лет» of another person's age before it
                 # («гр. М. (45 лет) завербовал 17-летнюю») is: only the word right before counts
