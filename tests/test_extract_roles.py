@@ -161,6 +161,14 @@ def test_a_person_s_own_words_before_an_age_do_not_make_it_inexact():
     assert roles_of_ages("He sold a girl as young as 10.") == ([], [])
 
 
+def test_an_act_of_a_relative_clause_on_a_thing_is_not_the_person_s():
+    # the advert promised the job: the man before it is no actor (his 24 was an offender's)
+    text = "In 2023 a 24-year-old man from Osh answered an advert that promised a job in Dubai. The recruiter, a 31-year-old Kyrgyz citizen, paid for his ticket."
+    assert roles_of_ages(text) == ([], [31])
+    # a relative clause on the person itself still gives its role
+    assert roles_of_ages("A man, 40, who owned a cafe, recruited two girls.") == ([], [40])
+
+
 def test_an_act_named_by_a_person_noun_tells_who_did_it_not_to_whom():
     # "the recruiter" proves a recruitment, but a person after it is not its object
     assert roles_of_ages("The recruiter and a 31-year-old man sold the girls.") == ([], [31])

@@ -865,7 +865,9 @@ def _role_grammar(
             if _by_agent(toks, k, acts):
                 return "offender"  # "by their father", "by a 45-year-old man", "by Mr Asanov (59)": the one who acted
             preceding = [i for i, _ in same if k - 5 <= i < k]  # "seized a 15-year-old girl": the object
-            following = [(i, active) for i, active in same if i > k]
+            # not an act of a relative clause on something else: "a 24-year-old man answered an advert
+            # that promised a job" (the advert's promise, not the man's)
+            following = [(i, active) for i, active in same if i > k and not _in_relative_clause(ctx, k, i)]
             if preceding:
                 return "victim"
             if following:
@@ -877,6 +879,19 @@ def _role_grammar(
             if any(i < k and not any(_noun(x, lang) for x in toks[i + 1 : k]) for i, _ in same):
                 return "victim"  # an act before them, and no other person between
     return None
+
+
+RELATIVE_EN = frozenset({"that", "which", "where", "who", "whom", "whose"})
+
+
+def _in_relative_clause(ctx: Context, k: int, i: int) -> bool:
+    """English: is the act at i in a relative clause opened after the person at k ("…an advert that
+    promised a job")? Its actor is what the clause is about, not the person."""
+    toks = ctx.s.tokens
+    if ctx.clause[i] == ctx.clause[k]:
+        return False
+    first = next(t for t in toks if ctx.clause[t.i] == ctx.clause[i])
+    return first.i > k and first.low in RELATIVE_EN and first.i - 1 > k and toks[first.i - 1].text != ","
 
 
 BY_STOP_EN = frozenset("to and or but where who which that when then after before while".split())
