@@ -396,3 +396,64 @@ def test_two_victims_of_one_age_are_two_persons():
     assert [(v["age"], v["sex"]) for v in d["victims"]] == [(15, "female"), (15, "female")]
     assert ages(facts_of("Он завербовал двух 16-летних школьниц и вывез их в Дубай."), "victims") == [16, 16]
     assert ages(facts_of("The 15-year-old girls were sold."), "victims") == [15]  # how many is not said
+
+
+# ------------------------------------------------------------------------------ the issue-14 roles round
+def test_a_beating_threatened_is_a_threat_not_force():
+    for text in (
+        "The workers were threatened with beatings if they tried to leave.",
+        "He threatened them with physical violence.",
+        "She threatened to beat the girls if they complained.",
+        "Он угрожал им избиением, если они попытаются уйти.",
+        "Под угрозой применения насилия потерпевшую заставили работать.",
+        "Он пригрозил избить её.",
+    ):
+        d = facts_of(text)
+        assert "threat" in d.get("means", []) and "force" not in d.get("means", []), text
+    # a threat and a beating both stated: both
+    assert facts_of("He threatened them and beat them.").get("means") == ["threat", "force"]
+    assert facts_of("Он угрожал ей и избил её.").get("means") == ["threat", "force"]
+
+
+def test_a_ticket_or_a_passport_bought_for_the_victim_is_no_purchase_of_a_person():
+    for text in (
+        "He bought her a plane ticket to Dubai.",
+        "The recruiter bought passports and visas for the girls.",
+        "Гражданка А. приобрела ей авиабилет до г. Стамбул.",
+        "Он купил девушкам паспорта.",
+    ):
+        assert "purchase" not in facts_of(text).get("acts", []), text
+    assert facts_of("Гражданка А. приобрела ей авиабилет до г. Стамбул.").get("acts") == ["transportation"]
+    assert "purchase" in facts_of("He bought a 15-year-old girl from her parents.").get("acts", [])
+
+
+def test_passports_kept_are_documents_taken_not_a_person_harboured():
+    for text in (
+        "The owner kept their passports in her office.",
+        "He held the workers' passports and their phones.",
+        "Паспорта рабочих он держал у себя в сейфе.",
+        "Он хранил паспорта работников в сейфе.",
+    ):
+        d = facts_of(text)
+        assert "harbouring" not in d.get("acts", []) and "held_against_will" not in d.get("circumstances", []), text
+    assert "harbouring" in facts_of("He kept the girls in a flat and kept their passports.").get("acts", [])
+
+
+def test_a_written_form_element_matches_that_form_only():
+    from classifier.extract.lexicon import lexicon as lex
+    from classifier.extract.patterns import compile_pattern, match_at
+    from classifier.extract.text import sentences
+
+    p = compile_pattern("угрожать ~2 =избить", {}, "test")
+    toks = sentences("Он угрожал избить её.")[0].tokens
+    assert match_at(p, toks, 1) == [1, 2]
+    toks = sentences("Он угрожал и избил её.")[0].tokens
+    assert match_at(p, toks, 1) is None
+    assert lex().entries  # the lexicon still compiles
+
+
+def test_another_person_s_age_before_an_age_does_not_make_it_inexact():
+    d = facts_of("В 2022 году гражданин Б., 39 лет, завербовал 20-летнюю гражданку К. и вывез её в Москву.")
+    assert ages(d, "victims") == [20] and ages(d, "offenders") == [39]
+    # «лет 20» right before: about 20, no age
+    assert ages(facts_of("Он продал девушку лет 20 в Турцию."), "victims") == []

@@ -280,6 +280,12 @@ def _people(items, names: dict[str, str], any_fact: bool, text: str, lg: str, ad
     for m, _, _ in items:
         if m.role is None and m.name:
             m.role = names.get(m.name)
+    # one name read as a victim in one place and an offender in another: whose is what is not known
+    by_name: dict[str, set[str]] = {}
+    for m, _, _ in items:
+        if m.name and m.role:
+            by_name.setdefault(m.name, set()).add(m.role)
+    torn = {n for n, roles in by_name.items() if len(roles) > 1}
     for role, prefix, key in (("victim", "V", "victims"), ("offender", "P", "offenders")):
         persons: list[_Person] = []
         loose: list[tuple[Mention, Context]] = []
@@ -289,6 +295,8 @@ def _people(items, names: dict[str, str], any_fact: bool, text: str, lg: str, ad
             st, cue = _mention_status(m, ctx, local, text)
             if not any_fact and st == "proposed":
                 st = "background"
+            if m.name in torn and st == "proposed":
+                st = "conflicting"
             if st != "proposed":
                 _unplaced(m, ctx, key, st, text, lg, add, role, cue)
                 continue

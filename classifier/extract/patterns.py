@@ -6,6 +6,7 @@ sentence, left to right:
 | element | matches one token whose lemma or lower-case form… |
 |---|---|
 | `word` | is `word` (`ё` is read as `е`) |
+| `=word` | is written `word`, whatever its lemma (`=избить`: the infinitive, not «избил») |
 | `pre*` | starts with `pre` |
 | `a|b*|c` | is any of the alternatives |
 | `@name` | is in the word list `name` (the `words:` section of a lexicon file) |
@@ -36,9 +37,10 @@ class Element:
     optional: bool
     gap: int  # tokens that may stand before this element (0: right after the previous one)
     number: bool = False
+    written: frozenset[str] = frozenset()  # `=word`: the written form only
 
     def test(self, t: Token) -> bool:
-        if t.lemma in self.exact or t.low in self.exact:
+        if t.lemma in self.exact or t.low in self.exact or t.low in self.written:
             return True
         if self.number and t.low.isdigit():
             return True
@@ -87,16 +89,18 @@ def compile_pattern(source: str, words: dict[str, list[str]], where: str) -> Pat
                 alts.append(alt)
         if not alts and not number:
             raise PatternError(f"{where}: pattern {source!r} has an empty element")
-        exact, prefixes = set(), []
+        exact, prefixes, written = set(), [], set()
         for a in alts:
             a = _norm(a)
-            if a.endswith("*"):
+            if a.startswith("=") and len(a) > 1:
+                written.add(a[1:])
+            elif a.endswith("*"):
                 if len(a) < 3:
                     raise PatternError(f"{where}: prefix {a!r} in {source!r} is too short (two letters at least)")
                 prefixes.append(a[:-1])
             else:
                 exact.add(a)
-        elements.append(Element(frozenset(exact), tuple(prefixes), optional, gap, number))
+        elements.append(Element(frozenset(exact), tuple(prefixes), optional, gap, number, frozenset(written)))
         gap = 0
     if not elements:
         raise PatternError(f"{where}: empty pattern")
@@ -144,7 +148,7 @@ class Index:
         first = p.elements[0]
         if first.number:
             self.numeric.append((p, payload))
-        for w in first.exact:
+        for w in first.exact | first.written:
             self.exact.setdefault(w, []).append((p, payload))
         for w in first.prefixes:
             self.prefix.setdefault(w, []).append((p, payload))

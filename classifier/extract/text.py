@@ -34,6 +34,12 @@ def _morph():
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
+@functools.lru_cache(maxsize=50_000)
+def ru_parses(word: str) -> tuple:
+    """Every pymorphy3 reading of a lower-case Cyrillic word, best first (cached)."""
+    return tuple(_morph().parse(word))
+
+
 @functools.lru_cache(maxsize=200_000)
 def ru_word(word: str) -> tuple[str, str, frozenset[str]]:
     """(lemma, part of speech, grammemes) of a lower-case Cyrillic word; `alt:<case>` marks a case of
