@@ -24,7 +24,9 @@ LATIN = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")
 
 def _catalogue_words(lang: str) -> set[str]:
     words: set[str] = set()
-    for text in i18n.messages(lang).values():
+    for key, text in i18n.messages(lang).items():
+        if key.startswith("facts."):  # the format reference names the fact pattern's keys, English in both languages (the API)
+            continue
         words |= {w.lower() for w in LATIN.findall(re.sub(r"\{[^}]*\}|`[^`]*`|--[a-z-]+|\bthb [a-z]+", " ", str(text)))}
     return words
 
@@ -79,8 +81,8 @@ PROJECT_FILE = re.compile(
 REPORT = re.compile(r"OSCE|ОБСЕ|\bTIP\b|State Department|Department of State|Госдеп\w*|Jogorku|Жогорку|\bPatt\b|Патт")
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 LOCATOR = re.compile(
-    r"sect\.|para(?:s|\.)|footnote|paragraph|recommendation|annex|section|excerpt|introduction|pp?\. \d"
-    r"|разд(?:\.|ел)|\bп\. \d|сноск|абзац|рекомендац|приложени|выдержк|вводная часть|\bс\. \d",
+    r"sect\.|para(?:s|\.)|footnote|paragraph|recommendation|annex|section|excerpt|introduction|pp?\. \d|country chapter"
+    r"|разд(?:\.|ел)|\bглава «|\bп\. \d|сноск|абзац|рекомендац|приложени|выдержк|вводная часть|\bс\. \d",
 )
 # one citation inside a sentence: "(… (2025), sect. V, para. 40 (first of two))"
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZА-ЯЁ«\"“])")
