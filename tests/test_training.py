@@ -502,3 +502,18 @@ def test_a_lesson_for_an_old_case_carries_the_law_applied_caveat_of_thb_classify
         assert heading in text and all(" ".join(n.split()) in text for n in notes)
     out = " ".join(thb_run("cases", "demo", "c01", lang=lang).stdout.split())  # an offence of 2023: no caveat
     assert heading not in out
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_demo_stage_titles_are_never_cut_at_80_columns(lang):
+    """A rule cuts a title that does not fit with an ellipsis; a long stage title is printed whole
+    below its rule instead, every line within the width."""
+    for case in tr.load_library()[:12]:
+        r = cli("cases", "demo", case.id, env={"COLUMNS": "80", "THB_LANG": lang})
+        assert r.exit_code == 0, r.output
+        lines = r.output.splitlines()
+        assert not [line for line in lines if re.search(r"…\s*─+$", line)], case.id
+        assert max(map(len, lines)) <= 80, case.id
+        joined = " ".join(" ".join(lines).split())
+        title = (case.title_ru or case.title) if lang == "ru" else case.title
+        assert " ".join(title.split()) in joined, case.id

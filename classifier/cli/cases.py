@@ -83,8 +83,15 @@ def _bullet(c: Console, text: str, style: str | None = None, indent: int = 0, ma
 
 
 def _stage(c: Console, title: str) -> None:
+    """A stage's heading on a rule; a title too long for the rule is printed whole below it
+    (a rule cuts its title with an ellipsis)."""
     c.print()
-    c.rule(Text(title, style="bold"), align="left")
+    if len(title) + 6 <= c.width:
+        c.rule(Text(title, style="bold"), align="left")
+        return
+    c.rule()
+    for line in wrap(title, c.width):
+        c.print(Text(line, style="bold"))
 
 
 def _json(obj) -> None:
