@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console
@@ -27,6 +27,7 @@ from rich.text import Text
 from classifier import interview as iv
 from classifier.i18n import use
 from classifier.interview.screen import wrap
+from classifier.render import unbroken
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -260,6 +261,10 @@ REFS = [
     "ч. 3 ст. 24 УК",
     "art. 166(2) items 1, 5",
     "`thb classify case.yaml`",
+    "ст. 166 ч. 2 п. 1, 5",
+    "(ч. 2 ст. 167 УК).",
+    "Law No. 55",
+    "part 1",
 ]
 WORDS = ["the", "victim", "status", "was", "окончания", "потерпевший", "provisional", "qualification", "—", "e.g.", "(", "x"]
 
@@ -292,3 +297,20 @@ def test_wrap_keeps_styles_and_breaks_only_at_spaces():
     assert lines[0].spans and lines[0].spans[0].style == "bold"
     assert any(s.style == "dim" for s in lines[2].spans)
     assert [ln.plain for ln in wrap("x" * 25, 20)] == ["x" * 20, "x" * 5]  # only a word wider than the line is cut
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    tokens=st.lists(st.sampled_from(WORDS + REFS), min_size=1, max_size=30),
+    width=st.integers(30, 100),
+    indent=st.integers(0, 4),
+)
+def test_wrap_breaks_where_every_other_output_does(tokens, width, indent):
+    """One definition of what stays whole (render.unbroken): where every unit fits a line, the
+    interview breaks a text exactly where `thb cases` and `thb report` would."""
+    text = " ".join(tokens)
+    kept = "".join(p.replace(" ", "_") if locked else p for p, locked in unbroken.pieces(text))
+    # a unit wider than the line: the interview breaks it at its own spaces, the reports cut it
+    assume(max(len(u) for u in kept.split(" ")) <= width - indent - 2)
+    ours = [ln.plain for ln in wrap(Text(text), width, indent, indent + 2)]
+    assert ours == unbroken.wrap(text, width, indent=" " * (indent + 2), first=" " * indent)

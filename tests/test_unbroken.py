@@ -73,3 +73,38 @@ def test_wrap_keeps_line_breaks_and_indents():
     assert lines[0].startswith("- ") and all(line.startswith("  ") for line in lines[1:])
     assert any("(CC arts. 11-12)." in line for line in lines) and any("ч. 2 ст. 167 УК" in line for line in lines)
     assert wrap("a c01-osh-15-year-old-charged-159 b", 12) == ["a", "c01-osh-15-y", "ear-old-char", "ged-159 b"]  # too long: cut
+
+
+# Strings on which the interview's own wrapping (its word heuristics, before it used this module)
+# and this module disagreed, with what stays whole: the parts `pieces` locks, in order.
+DISAGREED = [
+    # the interview's status line writes the part and item after the article: one reference
+    ("primary: ст. 166 ч. 2 п. 1, 5 — Торговля людьми", ["ст. 166 ч. 2 п. 1, 5 —"]),
+    # ... unless the part opens the next reference
+    ("ст. 166 ч. 2 ст. 167 УК", ["ст. 166", "ч. 2 ст. 167 УК"]),
+    # a code followed by a bracket and a full stop still closes the reference (the heuristic let «167 | УК).» apart)
+    ("(ч. 2 ст. 167 УК).", ["ч. 2 ст. 167 УК"]),
+    ("по ст. 166 и 167 УК", ["ст. 166 и 167 УК"]),
+    ("ст. 3 Палермского протокола", ["ст. 3 Палермского протокола"]),
+    ("ст. 12 Закона № 55", ["ст. 12 Закона № 55"]),
+    # bare references of the prose, which this module let apart
+    ("Part 4 refers to part 1 only. Item 4 does not", ["Part 4", "part 1", "Item 4"]),
+    ("annex: Law No. 55 (2011 text), art. 27(2)", ["Law No. 55", "art. 27(2)"]),
+    ("only a Law 55 purpose", ["Law 55"]),
+    ("Часть 1 применяется; Статья 167 УК не содержит", ["Часть 1", "Статья 167 УК"]),
+    ("разд. II, п. 15 и сноска 5", ["п. 15"]),
+    ("Закон № 55 называет", ["Закон № 55"]),
+    ("166(3) item 2 and 167(3) item 2 punish", ["166(3) item 2", "167(3) item 2"]),
+    ("are set in CC appendix 1 (items 5-8 per LAW.md)", ["CC appendix 1", "items 5-8"]),
+    # a command in backticks is typed as one
+    ("`thb cases show ID` shows a case", ["`thb cases show ID`"]),
+    # a dash stays with the word before it
+    ("Ребенок — лицо", ["Ребенок —"]),
+    # not a reference: the heuristic glued a number to the bracket after it, and a year to a word
+    ("at 14 for art. 166 (CC art. 28); the 2021 note", ["art. 166", "CC art. 28"]),
+]
+
+
+def test_what_stays_whole_where_the_interview_and_the_reports_disagreed():
+    for text, whole in DISAGREED:
+        assert [p for p, locked in pieces(text) if locked] == whole, text

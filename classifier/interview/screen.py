@@ -2,13 +2,11 @@
 article references never split, and a question's block laid out to fit one screen.
 
 The terminal would break a long line wherever it ends ("stat/us", "art. 16 / 7"); the interview
-therefore prints only lines that fit. Words are broken at spaces only, and a reference is one
-unit: a reference word and the number after it ("art. 167", "part 3", "item 1", «ст. 167»,
-«ч. 3», «п. 1»), the number and a following reference word or code ("167 part", «167 УК»),
-a code and its article ("CC art."), and the numbers of a list that a reference word opened
-("items 1, 5") stay on one line, and so does a command in backticks; a dash stays with the word
-before it. Only a unit wider
-than the whole line is cut.
+therefore prints only lines that fit, broken at spaces only. What a line may not break inside —
+a reference in either language, a reading id, a command in backticks, a word and the dash after
+it — is `render.unbroken`'s definition, the one every output keeps: here it is found on the plain
+text of a styled `Text` and the styled text is broken around it. Only a unit wider than the whole
+line breaks at its own spaces after all, and a word wider than the line is cut.
 """
 
 from __future__ import annotations
@@ -19,48 +17,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 from rich.text import Text
 
-# Words after which a number belongs to them (lower case, as written: the dot is part of the word).
-REF_WORDS = frozenset(
-    """art. arts. article articles part parts item items no. law appendix note
-    ст. ст.ст. статья статьи статье статей статьей ч. часть части частью п. пп. пункт пункта пункты
-    закона закон законом № прил. приложения приложение""".split()
-)
-# Codes that close or open a reference ("167 УК", "CC art.").
-CODES = frozenset("cc cpc coo com cc2017 cc1997 ук упк коп копр".split())
-DASHES = frozenset({"—", "–", "-"})
-_OPEN = "([«\"'“„"
-_CLOSE = ",;:)]»\"'”.…!?"
-_NUMBER = re.compile(r"\d")
-
-
-def _core(token: str) -> str:
-    return token.lower().lstrip(_OPEN).rstrip(",;:)]»\"'”…!?")
-
-
-def _is_ref(token: str) -> bool:
-    return _core(token) in REF_WORDS
-
-
-def _is_number(token: str) -> bool:
-    return bool(_NUMBER.match(token.lstrip(_OPEN)))
-
-
-def _ends_clause(token: str) -> bool:
-    return token.rstrip(")]»\"'”") != token.rstrip(")]»\"'”").rstrip(",;:")
-
-
-def glued(a: str, b: str, in_ref: bool) -> bool:
-    """Whether no line may break between the words `a` and `b` (`in_ref`: `a` belongs to a
-    reference already, so a list of numbers goes on: "items 1, 5")."""
-    if b in DASHES:
-        return True
-    if _ends_clause(a):  # "166," then "п.": a new reference may start on the next line
-        return in_ref and a.endswith(",") and _is_number(a) and _is_number(b)
-    if _is_ref(a) and _is_number(b):
-        return True
-    if _is_number(a) and (_is_ref(b) or _core(b) in CODES):
-        return True
-    return _core(a) in CODES and _is_ref(b)
+from ..render.unbroken import spans
 
 
 @dataclass
@@ -70,25 +27,16 @@ class _Unit:
 
 
 def _units(plain: str) -> list[_Unit]:
-    """The unbreakable runs of a line of text: words, glued together where a reference needs it."""
-    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", plain)]
+    """The unbreakable runs of a line of text: its words, joined where `unbroken.spans` says the
+    blank between two of them is inside something that must stay whole."""
+    locked = spans(plain)
     out: list[_Unit] = []
-    in_ref = in_code = False
-    for i, (s, e) in enumerate(words):
-        word = plain[s:e]
-        if in_code:  # a command in backticks is one unit: `thb classify case.yaml`
+    for m in re.finditer(r"\S+", plain):
+        s, e = m.span()
+        if out and any(a < out[-1].end and b > s for a, b in locked):
             out[-1].end = e
-            in_code = "`" not in word
-            continue
-        if word.startswith("`") and word.count("`") == 1:
-            in_code = True
-        if out and glued(plain[words[i - 1][0] : words[i - 1][1]], word, in_ref):
-            out[-1].end = e
-            in_ref = in_ref or _is_ref(plain[words[i - 1][0] : words[i - 1][1]])
         else:
             out.append(_Unit(s, e))
-            in_ref = False
-        in_ref = in_ref or _is_ref(plain[s:e])
     return out
 
 
