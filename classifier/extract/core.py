@@ -10,8 +10,9 @@ from typing import Any
 from .. import __version__
 from .clauses import Context
 from .lexicon import LIST_FIELDS, lexicon
-from .people import Mention, mentions, role_by_name
+from .people import Mention, mentions
 from .record import charges, date_not_offence, dates
+from .roles import role_by_name
 from .text import detect_lang, sentences
 
 MAX_TEXT = 1_000_000  # characters; a longer narrative is refused (a registry cell this long is not a narrative)
