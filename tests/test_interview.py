@@ -439,3 +439,18 @@ def test_every_message_the_interview_uses_is_in_the_catalogue():
     used |= {f"interview.relation.{v}" for v in voc["relations"]} | {f"interview.instrument.{v}" for v in voc["instruments"]}
     missing = sorted(k for k in used if k not in en)
     assert missing == [], missing
+
+
+def test_status_labels_are_the_reports_references_and_roles_in_words():
+    """The status line names a qualification as every report does (legal order in Russian:
+    «пп. 1, 5 ч. 2 ст. 166 УК», LAW.md section 11) and its role in words, never the role's code."""
+    from classifier import i18n
+    from classifier.interview.driver import qual_label, role_word
+    from classifier.models import Qualification
+
+    q = Qualification.model_construct(instrument="CC", article="166", part=2, items=[1, 5], role="concurrent")
+    with i18n.use("en"):
+        assert qual_label(q) == "art. 166(2) items 1, 5" and role_word("concurrent") == "concurrent"
+    with i18n.use("ru"):
+        assert qual_label(q) == "пп. 1, 5 ч. 2 ст. 166 УК"
+        assert role_word("concurrent") == "совокупность" and role_word("competing") == "конкуренция"

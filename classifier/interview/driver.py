@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.text import Text
 
+from ..citations import ref
 from ..fileio import write_atomic
 from ..i18n import tr
 from .answers import MAX_RETRIES, to_yaml
@@ -296,7 +297,7 @@ class Interview:
             self.say(tr("interview.status.none"), style="yellow", indent=2, hanging=4)
         for q in f.qualifications:
             if q.role != "primary":
-                self.say(f"{q.role}: {qual_label(q)} — {q.title}", style="dim", indent=4, hanging=6)
+                self.say(f"{role_word(q.role)}: {qual_label(q)} — {q.title}", style="dim", indent=4, hanging=6)
         if f.missing_facts:
             self.say(tr("interview.status.missing"), style="bold", indent=2, hanging=4)
             for m in f.missing_facts[:12]:
@@ -318,9 +319,14 @@ class Interview:
 
 
 def qual_label(q: Any) -> str:
-    part = tr("interview.status.part", part=q.part) if q.part is not None else ""
-    items = tr("interview.status.items", items=", ".join(map(str, q.items))) if q.items else ""
-    return tr("interview.status.article", article=q.article) + part + items
+    """A qualification's reference as every report writes it (`citations.ref`): "art. 166(2) items
+    1, 5", «пп. 1, 5 ч. 2 ст. 166 УК» (legal order)."""
+    return ref(q.article, q.part, q.items, instrument=q.instrument, form="label")
+
+
+def role_word(role: str) -> str:
+    """A qualification's role in the reader's language ("concurrent", «совокупность»), never its code."""
+    return tr(f"report.role.{role}").lower()
 
 
 def finish(st: State, console: Any, inputs: list[str] | tuple[str, ...] = ()) -> str:
