@@ -11,7 +11,7 @@ import yaml
 
 from ..i18n import tr
 from ..safetext import clip
-from .base import Abandoned, InterviewError, command
+from .base import Abandoned, InterviewError, command, read_yaml_file
 from .questions import KEYS, Question, key_template
 
 
@@ -150,19 +150,7 @@ class MapSource:
 
 def load_answers(path: str) -> ListSource | MapSource:
     """Read an answers file: a YAML (or JSON) mapping of question key to answer, or a list in order."""
-    from ..errors import InputError
-    from ..reading.inputs import YAMLError, parse_yaml, read_text
-
-    try:
-        name, text = read_text(path)
-    except InputError as e:
-        raise InterviewError(str(e)) from None
-    try:
-        data = parse_yaml(text)
-    except YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}" if mark else name
-        raise InterviewError(tr("interview.error.answers_yaml", where=where, problem=getattr(e, "problem", None) or e)) from None
+    name, data = read_yaml_file(path, "interview.error.answers_yaml")
     if isinstance(data, dict):
         return MapSource(data, name)
     if isinstance(data, list):

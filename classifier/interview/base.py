@@ -52,3 +52,23 @@ def command(raw: str) -> str | None:
         if n in words:
             return cmd
     return None
+
+
+def read_yaml_file(path: str, msg_id: str) -> tuple[str, Any]:
+    """A YAML (or JSON) file the interview reads (an answers file, a draft): its name and its data;
+    an unreadable file or a syntax error is an `InterviewError` whose message `msg_id` names the
+    line (`{where}`) and the problem (`{problem}`)."""
+    from ..errors import InputError
+    from ..i18n import tr
+    from ..reading.inputs import YAMLError, parse_yaml, read_text
+
+    try:
+        name, text = read_text(path)
+    except InputError as e:
+        raise InterviewError(str(e)) from None
+    try:
+        return name, parse_yaml(text)
+    except YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{name}:{mark.line + 1}" if mark else name
+        raise InterviewError(tr(msg_id, where=where, problem=getattr(e, "problem", None) or e)) from None

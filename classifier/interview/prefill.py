@@ -20,7 +20,7 @@ from typing import Any
 
 from ..i18n import lang, tr
 from ..rulebase.files import vocabulary
-from .base import UNKNOWN, InterviewError
+from .base import UNKNOWN, InterviewError, read_yaml_file
 from .checks import Flow, check_article, check_offence_date, known
 from .questions import Notice, Option, Question
 from .state import State
@@ -75,21 +75,10 @@ def load_draft(path: str) -> Draft:
     evidence), or the `--format json` object {case_id, lang, draft, evidence}."""
     from pydantic import ValidationError
 
-    from ..errors import InputError
     from ..models import FactPattern
-    from ..reading.inputs import YAMLError, parse_yaml, read_text
     from ..records import explain
 
-    try:
-        name, text = read_text(path)
-    except InputError as e:
-        raise InterviewError(str(e)) from None
-    try:
-        data = parse_yaml(text)
-    except YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}" if mark else name
-        raise InterviewError(tr("prefill.error.yaml", where=where, problem=getattr(e, "problem", None) or e)) from None
+    name, data = read_yaml_file(path, "prefill.error.yaml")
     if isinstance(data, dict) and isinstance(data.get("draft"), dict) and "evidence" in data:
         draft, evidence = dict(data["draft"]), data.get("evidence") or []
         prov = dict(draft.get("provenance") or {})
